@@ -1,0 +1,32 @@
+//! `playbook check`: load, validate, print every diagnostic.
+
+use crate::cli::{CheckArgs, Global};
+use crate::diag::output::{self, Format};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(global: &Global, args: &CheckArgs, cwd: &Path) -> anyhow::Result<ExitCode> {
+    let root = crate::project::find_root(global.root.as_deref(), cwd)?;
+    let today = crate::Today::from_env(global.as_of.clone());
+    let compiled = crate::compile(&root, &today, args.public)?;
+    let diags = &compiled.diagnostics;
+    let color = super::use_color(global.color);
+    let mut out = std::io::stdout().lock();
+    out.write_all(output::render(diags, &compiled.raw.sources, args.format, color).as_bytes())?;
+    let errors = compiled.has_errors();
+    let warnings = diags.len() > 0 && !errors;
+    if diags.is_empty() && args.format == Format::Human && !global.quiet {
+        let files = compiled.raw.sources.files().count();
+        writeln!(
+            out,
+            "no problems found in {} entities ({files} files)",
+            compiled.raw.entity_count()
+        )?;
+    }
+    Ok(if errors || (warnings && args.deny_warnings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,36 @@
+//! One file per subcommand. `run` dispatches and maps results to exit
+//! codes: 0 clean (or warnings only), 1 errors, 2 bad usage or I/O.
+
+mod check;
+mod schema;
+
+use crate::cli::{Cli, Color, Command};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    match &cli.command {
+        Command::Check(args) => check::run(&cli.global, args, &cwd),
+        Command::Schema { out } => schema::run(&cli.global, out.as_deref(), &cwd),
+        Command::Build(_) => not_yet("build"),
+        Command::Serve(_) => not_yet("serve"),
+        Command::Init { .. } => not_yet("init"),
+        Command::New { .. } => not_yet("new"),
+    }
+}
+
+fn not_yet(name: &str) -> anyhow::Result<ExitCode> {
+    eprintln!("error: `playbook {name}` is not yet available in this version");
+    eprintln!("  help: `playbook check` validates a playbook today");
+    Ok(ExitCode::from(2))
+}
+
+/// Whether to colour output written to standard output.
+pub fn use_color(color: Color) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}

@@ -1,0 +1,90 @@
+//! playbook: compile a folder of Markdown and YAML strategy files into a
+//! validated static website.
+//!
+//! The pipeline runs one way: [`load`] reads files into the [`model`]
+//! structs, [`validate`] checks them, and every problem on the way is a
+//! [`diag::Diagnostic`]. [`compile`] runs both for `check`, `build` and
+//! `serve`.
+
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod project;
+pub mod schema;
+pub mod source;
+pub mod validate;
+
+use diag::{Diagnostic, Sink};
+use jiff::civil::Date;
+use std::path::Path;
+
+/// What "today" is taken from, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Today {
+    /// `--as-of`.
+    pub as_of: Option<String>,
+    /// `SOURCE_DATE_EPOCH`.
+    pub source_date_epoch: Option<String>,
+}
+
+impl Today {
+    pub fn from_env(as_of: Option<String>) -> Today {
+        Today {
+            as_of,
+            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+        }
+    }
+
+    /// Resolves "today": `--as-of`, else `SOURCE_DATE_EPOCH` (seconds since
+    /// 1970, read in `tz`), else the clock in `tz`. `Err` is a usage error.
+    pub fn resolve(&self, tz: &jiff::tz::TimeZone) -> anyhow::Result<Date> {
+        if let Some(s) = &self.as_of {
+            return model::period::parse_date(s).map_err(|m| anyhow::anyhow!("--as-of: {m}"));
+        }
+        if let Some(s) = &self.source_date_epoch {
+            let secs: i64 = s
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH: `{s}` is not a number of seconds"))?;
+            let ts = jiff::Timestamp::from_second(secs)
+                .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH: `{s}` is out of range"))?;
+            return Ok(ts.to_zoned_datetime(tz.clone()).date());
+        }
+        Ok(jiff::Timestamp::now().to_zoned_datetime(tz.clone()).date())
+    }
+}
+
+/// The result of loading and validating a playbook.
+#[derive(Debug)]
+pub struct Compiled {
+    pub raw: load::RawPlaybook,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    pub today: Date,
+}
+
+impl Compiled {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity() == diag::Severity::Error)
+    }
+}
+
+/// Loads and validates the playbook at `root`.
+pub fn compile(root: &Path, today: &Today, public: bool) -> anyhow::Result<Compiled> {
+    let mut sink = Sink::default();
+    let raw = load::load(root, &mut sink)?;
+    let tz = validate::settings_timezone(&raw);
+    let today = today.resolve(&tz)?;
+    let opts = validate::Options { today, public };
+    validate::validate(&raw, &opts, &mut sink);
+    let diagnostics = sink.into_sorted(&raw.sources);
+    Ok(Compiled {
+        raw,
+        diagnostics,
+        today,
+    })
+}

@@ -1,0 +1,609 @@
+//! Loading: a sorted walk of `content/`, the kind from the folder, the id
+//! from the file stem, front matter split, YAML read into the model
+//! structs. Bad content becomes diagnostics; loading never stops early.
+
+pub mod frontmatter;
+
+use crate::diag::{Code, Diagnostic, Sink, suggest};
+use crate::model::budget::Budget;
+use crate::model::calendar::Calendar;
+use crate::model::content::{Campaign, Goal, Metric, Page, Persona};
+use crate::model::role::Role;
+use crate::model::settings::Settings;
+use crate::source::{FileId, Loc, SourceFile, SourceMap};
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// The kinds of entity, each with its folder under `content/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Page,
+    Persona,
+    Metric,
+    Goal,
+    Campaign,
+    Budget,
+    Role,
+    Calendar,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Page,
+        Kind::Persona,
+        Kind::Metric,
+        Kind::Goal,
+        Kind::Campaign,
+        Kind::Budget,
+        Kind::Role,
+        Kind::Calendar,
+    ];
+
+    /// The folder under `content/`, also the `kind` of `@kind/id` links.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Page => "pages",
+            Kind::Persona => "personas",
+            Kind::Metric => "metrics",
+            Kind::Goal => "goals",
+            Kind::Campaign => "campaigns",
+            Kind::Budget => "budgets",
+            Kind::Role => "roles",
+            Kind::Calendar => "calendars",
+        }
+    }
+
+    /// The singular name, used in messages and schema file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Persona => "persona",
+            Kind::Metric => "metric",
+            Kind::Goal => "goal",
+            Kind::Campaign => "campaign",
+            Kind::Budget => "budget",
+            Kind::Role => "role",
+            Kind::Calendar => "calendar",
+        }
+    }
+
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.folder() == folder)
+    }
+
+    /// Whether files of this kind are Markdown with front matter, YAML, or
+    /// either.
+    fn accepts(self, ext: &str) -> bool {
+        let yaml = ext == "yaml" || ext == "yml";
+        match self {
+            Kind::Page | Kind::Persona | Kind::Campaign | Kind::Role => ext == "md",
+            Kind::Metric | Kind::Budget | Kind::Calendar => yaml,
+            Kind::Goal => yaml || ext == "md",
+        }
+    }
+}
+
+/// One loaded entity: its id, its file, and its data.
+#[derive(Debug)]
+pub struct Entity<T> {
+    pub id: String,
+    pub file: FileId,
+    /// Byte offset of the YAML document inside the file.
+    pub base: usize,
+    pub data: T,
+    /// Byte range of the Markdown body inside the file, for `.md` files.
+    pub body: Option<Range<usize>>,
+}
+
+impl<T> Entity<T> {
+    /// The file position of a span of the entity's YAML.
+    pub fn loc(&self, span: &Range<usize>) -> Loc {
+        Loc::new(self.file, self.base + span.start..self.base + span.end)
+    }
+
+    /// Where problems with the whole entity point: its first line.
+    pub fn start(&self) -> Loc {
+        Loc::file_start(self.file)
+    }
+}
+
+/// Everything read from disk, before validation.
+#[derive(Debug, Default)]
+pub struct RawPlaybook {
+    pub root: PathBuf,
+    pub sources: SourceMap,
+    pub settings: Option<Entity<Settings>>,
+    pub index: Option<Entity<Page>>,
+    pub pages: Vec<Entity<Page>>,
+    pub personas: Vec<Entity<Persona>>,
+    pub metrics: Vec<Entity<Metric>>,
+    pub goals: Vec<Entity<Goal>>,
+    pub campaigns: Vec<Entity<Campaign>>,
+    pub budgets: Vec<Entity<Budget>>,
+    pub roles: Vec<Entity<Role>>,
+    pub calendars: Vec<Entity<Calendar>>,
+    /// Entities whose files exist but could not be read: references to them
+    /// are not reported again as unknown.
+    pub broken: BTreeSet<(Kind, String)>,
+}
+
+impl RawPlaybook {
+    /// Every id of a kind, loaded or broken, sorted.
+    pub fn ids(&self, kind: Kind) -> BTreeSet<&str> {
+        let mut ids: BTreeSet<&str> = match kind {
+            Kind::Page => self.pages.iter().map(|e| e.id.as_str()).collect(),
+            Kind::Persona => self.personas.iter().map(|e| e.id.as_str()).collect(),
+            Kind::Metric => self.metrics.iter().map(|e| e.id.as_str()).collect(),
+            Kind::Goal => self.goals.iter().map(|e| e.id.as_str()).collect(),
+            Kind::Campaign => self.campaigns.iter().map(|e| e.id.as_str()).collect(),
+            Kind::Budget => self.budgets.iter().map(|e| e.id.as_str()).collect(),
+            Kind::Role => self.roles.iter().map(|e| e.id.as_str()).collect(),
+            Kind::Calendar => self.calendars.iter().map(|e| e.id.as_str()).collect(),
+        };
+        ids.extend(
+            self.broken
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, id)| id.as_str()),
+        );
+        ids
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.index.iter().count()
+            + self.pages.len()
+            + self.personas.len()
+            + self.metrics.len()
+            + self.goals.len()
+            + self.campaigns.len()
+            + self.budgets.len()
+            + self.roles.len()
+            + self.calendars.len()
+    }
+}
+
+/// Whether `id` is a valid entity id: `^[a-z0-9][a-z0-9-]*$`.
+pub fn valid_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z' | b'0'..=b'9'))
+        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+}
+
+/// Reads the playbook at `root`. I/O failures of the root itself are `Err`;
+/// everything about content goes to `sink`.
+pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
+    let mut pb = RawPlaybook {
+        root: root.to_path_buf(),
+        ..RawPlaybook::default()
+    };
+    let settings_path = root.join("playbook.yaml");
+    if let Some(file) = read_source(&mut pb.sources, root, &settings_path, sink)? {
+        pb.settings = parse_yaml_entity::<Settings>(&pb.sources, file, "playbook".into(), sink);
+    }
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Ok(pb);
+    }
+    // First file seen for each (kind, id), to name both in a duplicate-id.
+    let mut seen: BTreeMap<(Kind, String), FileId> = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                anyhow::bail!("cannot read {}: {err}", content.display());
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let rel = path.strip_prefix(&content).unwrap_or(path);
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut components = rel.components();
+        let first = components
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let top_level = components.next().is_none();
+        if top_level {
+            if first.as_deref() == Some("index.md")
+                && let Some(file) = read_source(&mut pb.sources, root, path, sink)?
+            {
+                pb.index = parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true);
+            }
+            continue;
+        }
+        let Some(kind) = first.as_deref().and_then(Kind::from_folder) else {
+            continue;
+        };
+        if !kind.accepts(ext) {
+            continue;
+        }
+        let Some(file) = read_source(&mut pb.sources, root, path, sink)? else {
+            continue;
+        };
+        if !valid_id(&stem) {
+            sink.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    Loc::file_start(file),
+                    format!("`{stem}` is not a valid id: the file name gives the id"),
+                )
+                .help(format!(
+                    "ids use lowercase letters, digits and hyphens, starting with a letter or digit; rename the file to `{}.{ext}`",
+                    slugish(&stem)
+                )),
+            );
+            continue;
+        }
+        if let Some(&other) = seen.get(&(kind, stem.clone())) {
+            sink.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    Loc::file_start(file),
+                    format!("{} id `{stem}` is already used", kind.name()),
+                )
+                .help(format!(
+                    "`{}` has the same file name; ids are unique per kind, also across subfolders",
+                    pb.sources.get(other).name
+                )),
+            );
+            continue;
+        }
+        seen.insert((kind, stem.clone()), file);
+        let loaded = match kind {
+            Kind::Page => push(
+                &mut pb.pages,
+                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+            ),
+            Kind::Persona => push(
+                &mut pb.personas,
+                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+            ),
+            Kind::Campaign => push(
+                &mut pb.campaigns,
+                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+            ),
+            Kind::Role => push(
+                &mut pb.roles,
+                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+            ),
+            Kind::Goal if ext == "md" => push(
+                &mut pb.goals,
+                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+            ),
+            Kind::Goal => push(
+                &mut pb.goals,
+                parse_yaml_entity(&pb.sources, file, stem.clone(), sink),
+            ),
+            Kind::Metric => push(
+                &mut pb.metrics,
+                parse_yaml_entity(&pb.sources, file, stem.clone(), sink),
+            ),
+            Kind::Budget => push(
+                &mut pb.budgets,
+                parse_yaml_entity(&pb.sources, file, stem.clone(), sink),
+            ),
+            Kind::Calendar => push(
+                &mut pb.calendars,
+                parse_yaml_entity(&pb.sources, file, stem.clone(), sink),
+            ),
+        };
+        if !loaded {
+            pb.broken.insert((kind, stem));
+        }
+    }
+    Ok(pb)
+}
+
+fn push<T>(list: &mut Vec<Entity<T>>, entity: Option<Entity<T>>) -> bool {
+    match entity {
+        Some(e) => {
+            // The walk is sorted by path, entities by id.
+            let at = list.partition_point(|x| x.id < e.id);
+            list.insert(at, e);
+            true
+        }
+        None => false,
+    }
+}
+
+fn slugish(stem: &str) -> String {
+    let mut out = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() { "my-id".into() } else { out }
+}
+
+/// Reads a file into the source map. A file that is not UTF-8 is kept (as
+/// lossy text, for positions) and reported; `None` means it cannot be used.
+fn read_source(
+    sources: &mut SourceMap,
+    root: &Path,
+    path: &Path,
+    sink: &mut Sink,
+) -> anyhow::Result<Option<FileId>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+    };
+    let name = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(sources.add(SourceFile::new(name, path.to_path_buf(), text)))),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let file = sources.add(SourceFile::new(name, path.to_path_buf(), text));
+            sink.push(
+                Diagnostic::new(
+                    Code::InvalidEncoding,
+                    Loc::new(file, valid..valid),
+                    "file is not valid UTF-8",
+                )
+                .help("save the file as UTF-8"),
+            );
+            Ok(None)
+        }
+    }
+}
+
+fn parse_md_entity<T: DeserializeOwned + Default>(
+    sources: &SourceMap,
+    file: FileId,
+    id: String,
+    sink: &mut Sink,
+    optional_front_matter: bool,
+) -> Option<Entity<T>> {
+    let text = &sources.get(file).text;
+    match frontmatter::split(text) {
+        Ok(split) => {
+            let data = parse_yaml(&text[split.yaml.clone()], file, split.yaml.start, sink)?;
+            Some(Entity {
+                id,
+                file,
+                base: split.yaml.start,
+                data,
+                body: Some(split.body),
+            })
+        }
+        Err(frontmatter::SplitError::Missing) if optional_front_matter => Some(Entity {
+            id,
+            file,
+            base: 0,
+            data: T::default(),
+            body: Some(0..text.len()),
+        }),
+        Err(frontmatter::SplitError::Missing) => {
+            sink.push(
+                Diagnostic::new(Code::YamlSyntax, Loc::file_start(file), "missing front matter")
+                    .help("start the file with a `---` line, the YAML fields, and another `---` line"),
+            );
+            None
+        }
+        Err(frontmatter::SplitError::Unclosed(line)) => {
+            sink.push(
+                Diagnostic::new(
+                    Code::YamlSyntax,
+                    Loc::new(file, line),
+                    "front matter is not closed",
+                )
+                .help("end the front matter with a `---` line before the Markdown body"),
+            );
+            None
+        }
+    }
+}
+
+fn parse_yaml_entity<T: DeserializeOwned + Default>(
+    sources: &SourceMap,
+    file: FileId,
+    id: String,
+    sink: &mut Sink,
+) -> Option<Entity<T>> {
+    let text = &sources.get(file).text;
+    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let data = parse_yaml(&text[base..], file, base, sink)?;
+    Some(Entity {
+        id,
+        file,
+        base,
+        data,
+        body: None,
+    })
+}
+
+/// Options for every YAML document: YAML 1.2 core schema with only
+/// `true`/`false` booleans, duplicate keys refused, alias expansion bounded.
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+    }
+}
+
+/// Reads one YAML document into `T`. An empty document (or one with only
+/// comments) is an empty mapping.
+pub fn parse_yaml<T: DeserializeOwned + Default>(
+    yaml: &str,
+    file: FileId,
+    base: usize,
+    sink: &mut Sink,
+) -> Option<T> {
+    let blank = yaml
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    if blank {
+        return Some(T::default());
+    }
+    match serde_saphyr::from_str_with_options::<T>(yaml, options()) {
+        Ok(v) => Some(v),
+        Err(err) => {
+            sink.push(yaml_error(&err, yaml, file, base));
+            None
+        }
+    }
+}
+
+/// Turns a YAML library error into our diagnostic, with our codes and a
+/// did-you-mean where the library lists the candidates.
+fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    let span = err
+        .location()
+        .map(|l| {
+            let s = l.span();
+            let start = s.byte_offset().unwrap_or(s.offset()) as usize;
+            let len = s.byte_len().unwrap_or(s.len()) as usize;
+            start.min(yaml.len())..(start + len).min(yaml.len())
+        })
+        .unwrap_or(0..0);
+    let loc = Loc::new(file, base + span.start..base + span.end);
+    match err {
+        E::SerdeUnknownField { field, expected, .. } => {
+            let mut keys: Vec<&str> = expected.to_vec();
+            keys.sort_unstable();
+            let help = suggest::did_you_mean(field, keys.iter().copied())
+                .unwrap_or_else(|| format!("expected one of: {}", keys.join(", ")));
+            Diagnostic::new(Code::UnknownKey, loc, format!("unknown key `{field}`")).help(help)
+        }
+        E::DuplicateMappingKey { key, .. } => {
+            let message = match key {
+                Some(k) => format!("duplicate key `{k}`"),
+                None => "duplicate key".to_owned(),
+            };
+            Diagnostic::new(Code::DuplicateKey, loc, message)
+                .help("each key may appear once in a mapping; remove or merge the repeat")
+        }
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let help = suggest::did_you_mean(variant, expected.iter().copied())
+                .unwrap_or_else(|| format!("expected one of: {}", expected.join(", ")));
+            Diagnostic::new(
+                Code::InvalidValue,
+                loc,
+                format!("`{variant}` is not an allowed value here"),
+            )
+            .help(help)
+        }
+        E::InvalidBooleanStrict { .. } => {
+            let text = yaml.get(span.clone()).unwrap_or("").trim();
+            Diagnostic::new(Code::InvalidValue, loc, format!("`{text}` is not a boolean"))
+                .help("write `true` or `false`")
+        }
+        E::SerdeMissingField { field, .. } => {
+            Diagnostic::new(Code::MissingField, loc, format!("missing field `{field}`"))
+        }
+        E::SerdeInvalidType {
+            unexpected, expected, ..
+        } => Diagnostic::new(
+            Code::InvalidValue,
+            loc,
+            format!("expected {expected}, found {unexpected}"),
+        ),
+        E::SerdeInvalidValue { .. }
+        | E::SerdeInvalidLength { .. }
+        | E::Unexpected { .. }
+        | E::NullIntoString { .. }
+        | E::InvalidScalar { .. } => Diagnostic::new(Code::InvalidValue, loc, plain_message(err)),
+        _ => Diagnostic::new(Code::YamlSyntax, loc, plain_message(err)),
+    }
+}
+
+/// The library's message without its trailing position (we print our own).
+fn plain_message(err: &serde_saphyr::Error) -> String {
+    let text = err.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    first.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        for ok in ["a", "social-media-manager", "2026-plan", "x1"] {
+            assert!(valid_id(ok), "{ok}");
+        }
+        for bad in ["", "-a", "A", "a_b", "a b", "é", "a.b"] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+        assert_eq!(slugish("Social Media_Manager"), "social-media-manager");
+    }
+
+    fn diag_for<T: DeserializeOwned + Default>(yaml: &str) -> Diagnostic {
+        let mut sink = Sink::default();
+        let r = parse_yaml::<T>(yaml, FileId(0), 0, &mut sink);
+        assert!(r.is_none());
+        sink.iter().next().unwrap().clone()
+    }
+
+    #[test]
+    fn unknown_keys_get_did_you_mean() {
+        let d = diag_for::<Role>("title: A\ndepartmnet: marketing\n");
+        assert_eq!(d.code, Code::UnknownKey);
+        assert_eq!(d.help.as_deref(), Some("did you mean `department`?"));
+        assert_eq!((d.loc.start, d.loc.end), (9, 19));
+    }
+
+    #[test]
+    fn yaml_1_2_rules() {
+        assert_eq!(diag_for::<Role>("title: A\ntitle: B\n").code, Code::DuplicateKey);
+        let d = diag_for::<Calendar>(
+            "name: A\nevents:\n  - title: x\n    type: post\n    personas: [a]\n    status: planed\n",
+        );
+        assert_eq!(d.code, Code::InvalidValue);
+        assert_eq!(d.help.as_deref(), Some("did you mean `planned`?"));
+        let mut sink = Sink::default();
+        // `no` and `12:30` are strings.
+        let s: Settings = parse_yaml("title: no\ntimezone: 12:30\n", FileId(0), 0, &mut sink).unwrap();
+        assert_eq!(s.title.unwrap().value, "no");
+        assert_eq!(s.timezone.unwrap().value, "12:30");
+    }
+
+    #[test]
+    fn strict_booleans() {
+        let d = diag_for::<Role>("hiring:\n  open: yes\n");
+        assert_eq!(d.code, Code::InvalidValue);
+        assert_eq!(d.message, "`yes` is not a boolean");
+    }
+
+    #[test]
+    fn syntax_errors() {
+        let d = diag_for::<Role>("title: [a, b\n");
+        assert!(matches!(d.code, Code::YamlSyntax | Code::InvalidValue));
+        let d = diag_for::<Role>("title: \"a\n  b: [\n");
+        assert_eq!(d.code, Code::YamlSyntax);
+    }
+}

@@ -1,0 +1,15 @@
+//! The `playbook` binary: parse the command line, run, map to an exit code.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = playbook::cli::Cli::parse();
+    match playbook::commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! `@kind/id` links in Markdown: in bodies and in `description:` fields.
+
+use super::Ctx;
+use crate::diag::{Code, Diagnostic, suggest};
+use crate::load::{Entity, Kind};
+use crate::model::Located;
+use crate::model::settings::Visibility;
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use std::ops::Range;
+
+/// Markdown options shared by everything that reads bodies.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The `@…` link destinations of a Markdown text, with the byte range of
+/// each destination (or of its whole link when the destination text cannot
+/// be found verbatim, as with reference links).
+pub fn entity_links(markdown: &str) -> Vec<(String, Range<usize>)> {
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        let dest = match &event {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
+            _ => continue,
+        };
+        if !dest.starts_with('@') {
+            continue;
+        }
+        let at = markdown[range.clone()]
+            .rfind(dest.as_ref())
+            .map_or(range.clone(), |i| range.start + i..range.start + i + dest.len());
+        out.push((dest.to_string(), at));
+    }
+    out
+}
+
+/// A link destination split into kind, id and fragment.
+pub fn parse_link(dest: &str) -> Option<(&str, &str, Option<&str>)> {
+    let rest = dest.strip_prefix('@')?;
+    let (path, fragment) = match rest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (rest, None),
+    };
+    let (kind, id) = path.split_once('/')?;
+    Some((kind, id.trim_end_matches('/'), fragment))
+}
+
+pub fn check(cx: &mut Ctx) {
+    let pb = cx.pb;
+    if let Some(e) = &pb.index {
+        body(cx, e, cx.visibility(e.data.visibility.as_ref()));
+    }
+    for e in &pb.pages {
+        body(cx, e, cx.visibility(e.data.visibility.as_ref()));
+    }
+    for e in &pb.personas {
+        body(cx, e, cx.visibility(e.data.visibility.as_ref()));
+        description(cx, e, e.data.description.as_ref());
+    }
+    for e in &pb.campaigns {
+        body(cx, e, cx.visibility(e.data.visibility.as_ref()));
+        description(cx, e, e.data.description.as_ref());
+    }
+    for e in &pb.roles {
+        body(cx, e, cx.visibility(e.data.visibility.as_ref()));
+        description(cx, e, e.data.description.as_ref());
+    }
+    for e in &pb.goals {
+        body(cx, e, cx.visibility(e.data.visibility.as_ref()));
+        description(cx, e, e.data.description.as_ref());
+    }
+    for e in &pb.metrics {
+        description(cx, e, e.data.description.as_ref());
+    }
+    for e in &pb.budgets {
+        description(cx, e, e.data.description.as_ref());
+    }
+    for e in &pb.calendars {
+        description(cx, e, e.data.description.as_ref());
+        for ev in e.data.events.iter().flat_map(|v| v.value.iter()) {
+            description(cx, e, ev.value.description.as_ref());
+        }
+    }
+}
+
+fn body<T>(cx: &mut Ctx, e: &Entity<T>, visibility: Visibility) {
+    let Some(range) = &e.body else { return };
+    let text = &cx.pb.sources.get(e.file).text[range.clone()];
+    for (dest, at) in entity_links(text) {
+        let loc = crate::source::Loc::new(e.file, range.start + at.start..range.start + at.end);
+        resolve(cx, &dest, loc, visibility);
+    }
+}
+
+fn description<T>(cx: &mut Ctx, e: &Entity<T>, d: Option<&Located<String>>) {
+    let Some(d) = d else { return };
+    let source = &cx.pb.sources.get(e.file).text;
+    let span = e.base + d.span.start..(e.base + d.span.end).min(source.len());
+    let region = source.get(span.clone()).unwrap_or("");
+    for (dest, _) in entity_links(&d.value) {
+        let at = region
+            .find(&dest)
+            .map_or(span.clone(), |i| span.start + i..span.start + i + dest.len());
+        // Descriptions of YAML entities follow their entity's visibility;
+        // internal-reference only concerns public pages, so check as public
+        // only when the file's entity is.
+        resolve(
+            cx,
+            &dest,
+            crate::source::Loc::new(e.file, at),
+            Visibility::Internal,
+        );
+    }
+}
+
+fn resolve(cx: &mut Ctx, dest: &str, loc: crate::source::Loc, from: Visibility) {
+    let Some((kind_name, id, _)) = parse_link(dest) else {
+        cx.push(
+            Diagnostic::new(Code::BrokenLink, loc, format!("`{dest}` is not an entity link"))
+                .help("entity links look like `@roles/social-media-manager`"),
+        );
+        return;
+    };
+    let Some(kind) = Kind::from_folder(kind_name) else {
+        let help =
+            suggest::did_you_mean(kind_name, Kind::ALL.iter().map(|k| k.folder())).unwrap_or_else(|| {
+                format!(
+                    "the kinds are {}",
+                    Kind::ALL
+                        .iter()
+                        .map(|k| k.folder())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+        cx.push(
+            Diagnostic::new(
+                Code::BrokenLink,
+                loc,
+                format!("unknown kind `{kind_name}` in link `{dest}`"),
+            )
+            .help(help),
+        );
+        return;
+    };
+    if !cx.has(kind, id) {
+        let help = suggest::did_you_mean(id, cx.ids(kind))
+            .map(|m| format!("{m} (`@{}/…`)", kind.folder()))
+            .unwrap_or_else(|| format!("no {} has the id `{id}`", kind.name()));
+        cx.push(
+            Diagnostic::new(
+                Code::BrokenLink,
+                loc,
+                format!("link `{dest}` points to no {}", kind.name()),
+            )
+            .help(help),
+        );
+        return;
+    }
+    if cx.opts.public && from == Visibility::Public && target_visibility(cx, kind, id) == Visibility::Internal
+    {
+        cx.push(
+            Diagnostic::new(
+                Code::InternalReference,
+                loc,
+                format!("public page links to internal {} `{id}`", kind.name()),
+            )
+            .help("a public build keeps only the link text; make the target public or drop the link"),
+        );
+    }
+}
+
+fn target_visibility(cx: &Ctx, kind: Kind, id: &str) -> Visibility {
+    let pb = cx.pb;
+    fn find<T>(
+        list: &[Entity<T>],
+        id: &str,
+        vis: impl Fn(&T) -> Option<&Located<Visibility>>,
+    ) -> Option<Option<Visibility>> {
+        list.iter()
+            .find(|e| e.id == id)
+            .map(|e| vis(&e.data).map(|v| v.value))
+    }
+    let explicit = match kind {
+        Kind::Page => find(&pb.pages, id, |d| d.visibility.as_ref()),
+        Kind::Persona => find(&pb.personas, id, |d| d.visibility.as_ref()),
+        Kind::Metric => find(&pb.metrics, id, |d| d.visibility.as_ref()),
+        Kind::Goal => find(&pb.goals, id, |d| d.visibility.as_ref()),
+        Kind::Campaign => find(&pb.campaigns, id, |d| d.visibility.as_ref()),
+        Kind::Budget => find(&pb.budgets, id, |d| d.visibility.as_ref()),
+        Kind::Role => find(&pb.roles, id, |d| d.visibility.as_ref()),
+        Kind::Calendar => find(&pb.calendars, id, |d| d.visibility.as_ref()),
+    };
+    explicit.flatten().unwrap_or(cx.settings.default_visibility)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_entity_links() {
+        let md = "See [the manager](@roles/social-media-manager) and [x](https://a.example).\n\n![bea](@personas/bea)";
+        let links = entity_links(md);
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[0].0, "@roles/social-media-manager");
+        assert_eq!(&md[links[0].1.clone()], "@roles/social-media-manager");
+        assert_eq!(&md[links[1].1.clone()], "@personas/bea");
+    }
+
+    #[test]
+    fn splits_destinations() {
+        assert_eq!(
+            parse_link("@goals/grow#followers"),
+            Some(("goals", "grow", Some("followers")))
+        );
+        assert_eq!(parse_link("@roles/smm"), Some(("roles", "smm", None)));
+        assert_eq!(parse_link("@roles"), None);
+        assert_eq!(parse_link("roles/x"), None);
+    }
+}
