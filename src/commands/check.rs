@@ -15,7 +15,7 @@ pub fn run(global: &Global, args: &CheckArgs, cwd: &Path) -> anyhow::Result<Exit
     let mut out = std::io::stdout().lock();
     out.write_all(output::render(diags, &compiled.raw.sources, args.format, color).as_bytes())?;
     let errors = compiled.has_errors();
-    let warnings = diags.len() > 0 && !errors;
+    let warnings = !diags.is_empty() && !errors;
     if diags.is_empty() && args.format == Format::Human && !global.quiet {
         let files = compiled.raw.sources.files().count();
         writeln!(

@@ -38,7 +38,7 @@ pub fn parse_datetime(s: &str) -> Result<When, String> {
         return Err(bad());
     }
     parse_date(&s[..10]).map_err(|_| bad())?;
-    let (time_end, has_offset) = match s[16..].as_bytes() {
+    let (time_end, has_offset) = match &s.as_bytes()[16..] {
         [] => (16, false),
         [b':', s1, s2, rest @ ..] if s1.is_ascii_digit() && s2.is_ascii_digit() => (19, !rest.is_empty()),
         _ => (16, true),
@@ -103,8 +103,7 @@ fn event(
             .help("an all-day event has `date: YYYY-MM-DD`; a timed one `start: YYYY-MM-DDTHH:MM`"),
         );
     }
-    if v.date.is_some() && v.start.is_some() {
-        let f = v.start.as_ref().expect("checked");
+    if let (Some(_), Some(f)) = (&v.date, &v.start) {
         cx.push(
             Diagnostic::new(
                 Code::InvalidValue,

@@ -158,7 +158,7 @@ impl<'a> Ctx<'a> {
             return;
         }
         let help = suggest::did_you_mean(&r.value, self.settings.channels.iter().map(String::as_str))
-            .unwrap_or_else(|| format!("declare it under `channels:` in playbook.yaml"));
+            .unwrap_or_else(|| "declare it under `channels:` in playbook.yaml".to_owned());
         self.push(
             Diagnostic::new(
                 Code::UnknownReference,

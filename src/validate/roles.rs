@@ -348,7 +348,9 @@ fn reporting_cycles(cx: &mut Ctx) {
 fn routing_cycles(cx: &mut Ctx) {
     let pb = cx.pb;
     let departments = cx.settings.departments.clone();
-    let mut by_topic: BTreeMap<String, BTreeMap<&str, (&str, &Entity<Role>, usize)>> = BTreeMap::new();
+    // topic → routing role → (target role, the routing role's entity, escalation index)
+    type Edges<'a> = BTreeMap<&'a str, (&'a str, &'a Entity<Role>, usize)>;
+    let mut by_topic: BTreeMap<String, Edges> = BTreeMap::new();
     for e in &pb.roles {
         for (i, esc) in e.data.escalations.iter().enumerate() {
             let (Some(topic), Some(to)) = (&esc.value.topic, &esc.value.to) else {
