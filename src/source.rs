@@ -38,7 +38,9 @@ impl SourceFile {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self.text[start..offset].chars().count() + 1;
+        // A byte-order mark is not a column.
+        let bom = usize::from(line == 0 && offset >= 3 && self.text.starts_with('\u{feff}'));
+        let col = self.text[start..offset].chars().count() + 1 - bom;
         (line + 1, col)
     }
 
@@ -132,6 +134,13 @@ mod tests {
         assert_eq!(f.line_col(8), (3, 1));
         assert_eq!(f.line_col(9), (4, 1));
         assert_eq!(f.line_col(100), (4, 2));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let f = file("\u{feff}title: x");
+        assert_eq!(f.line_col(3), (1, 1));
+        assert_eq!(f.line_col(10), (1, 8));
     }
 
     #[test]

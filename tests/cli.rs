@@ -325,3 +325,16 @@ fn schema_required_fields_are_the_ones_the_checker_requires() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_readme_lists_every_code() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for code in playbook::diag::Code::ALL {
+        let sev = match code.severity() {
+            playbook::diag::Severity::Error => "error",
+            playbook::diag::Severity::Warning => "warning",
+        };
+        let row = format!("| `{}` | {sev} | {} |", code.name(), code.meaning());
+        assert!(readme.contains(&row), "README lacks the row: {row}");
+    }
+}

@@ -223,3 +223,58 @@ proptest! {
         let _ = playbook::load::frontmatter::split(&s);
     }
 }
+
+/// Inputs that once made derived dates overflow, or hid other problems.
+#[test]
+fn regressions() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "content/goals/g.yaml",
+            "title: G\nperiod: 9999\nowner: r\nkey_results:\n  - {id: k, metric: m, baseline: 0, target: 100}\n",
+            "outside the years",
+        ),
+        (
+            "content/goals/g.yaml",
+            "title: G\nperiod: 9999-W52\nowner: r\n",
+            "outside the years",
+        ),
+        (
+            "content/budgets/b.yaml",
+            "title: B\nperiod: 2026\ntotal: 5\nlines:\n  - {id: a, category: tools, planned: 5, period: 9999-12}\n",
+            "outside the years",
+        ),
+        (
+            "content/goals/g.yaml",
+            "title: G\nperiod: 0000\nowner: r\n",
+            "is not a period",
+        ),
+        (
+            "content/calendars/c.yaml",
+            "name: C\ntimezone: Europe/Berln\nevents:\n  - {title: x, type: post, date: 2026-02-30}\n",
+            "not a valid date",
+        ),
+        (
+            "content/metrics/m.yaml",
+            "name: M\n---\nname: N\n",
+            "more than one YAML document",
+        ),
+    ];
+    for (i, (path, text, needle)) in cases.iter().enumerate() {
+        let dir = std::env::temp_dir().join(format!("playbook-regress-{}-{i}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+        std::fs::write(dir.join("playbook.yaml"), "title: T\n").unwrap();
+        std::fs::write(dir.join(path), text).unwrap();
+        let today = playbook::Today {
+            as_of: Some("2026-06-01".into()),
+            source_date_epoch: None,
+        };
+        let compiled = playbook::compile(&dir, &today, false).unwrap();
+        let messages: Vec<&str> = compiled.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains(needle)),
+            "{path}: {messages:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

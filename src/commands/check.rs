@@ -9,7 +9,18 @@ use std::process::ExitCode;
 pub fn run(global: &Global, args: &CheckArgs, cwd: &Path) -> anyhow::Result<ExitCode> {
     let root = crate::project::find_root(global.root.as_deref(), cwd)?;
     let today = crate::Today::from_env(global.as_of.clone());
+    let started = std::time::Instant::now();
     let compiled = crate::compile(&root, &today, args.public)?;
+    if global.verbose {
+        eprintln!(
+            "checked {} entities in {} files at {} (today is {}) in {} ms",
+            compiled.raw.entity_count(),
+            compiled.raw.sources.files().count(),
+            root.display(),
+            compiled.today,
+            started.elapsed().as_millis()
+        );
+    }
     let diags = &compiled.diagnostics;
     let color = super::use_color(global.color);
     let mut out = std::io::stdout().lock();

@@ -517,6 +517,10 @@ fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) 
             Diagnostic::new(Code::InvalidValue, loc, format!("`{text}` is not a boolean"))
                 .help("write `true` or `false`")
         }
+        E::MultipleDocuments { .. } => {
+            Diagnostic::new(Code::YamlSyntax, loc, "more than one YAML document in one file")
+                .help("a file holds one document: remove the extra `---` line")
+        }
         E::SerdeMissingField { field, .. } => {
             Diagnostic::new(Code::MissingField, loc, format!("missing field `{field}`"))
         }

@@ -45,6 +45,9 @@ impl<'de> Deserialize<'de> for RawPeriod {
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawPeriod, E> {
                 Ok(RawPeriod::Name(v.to_string()))
             }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawPeriod, E> {
+                Ok(RawPeriod::Name(v.to_string()))
+            }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawPeriod, A::Error> {
                 let r = Range::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(RawPeriod::Range {
@@ -80,6 +83,11 @@ impl JsonSchema for RawPeriod {
         })
     }
 }
+
+/// The years periods and dates may fall in: wide enough for any plan,
+/// narrow enough that every derived date (a week's Sunday, the day after a
+/// month) exists.
+pub const YEARS: std::ops::RangeInclusive<i16> = 1900..=2999;
 
 /// How coarse a period is; cascades roll finer periods up into coarser ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -147,8 +155,12 @@ impl Period {
             return Err(bad());
         }
         let year: i16 = year_text.parse().map_err(|_| bad())?;
-        if year < 1 {
-            return Err(bad());
+        if !YEARS.contains(&year) {
+            return Err(format!(
+                "`{s}` is outside the years {} to {}",
+                YEARS.start(),
+                YEARS.end()
+            ));
         }
         if suffix.is_empty() {
             return Ok(if fiscal {
@@ -334,8 +346,17 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     if !shape {
         return Err(format!("`{s}` is not a date: use YYYY-MM-DD"));
     }
-    s.parse::<Date>()
-        .map_err(|_| format!("`{s}` is not a valid date"))
+    let date = s
+        .parse::<Date>()
+        .map_err(|_| format!("`{s}` is not a valid date"))?;
+    if !YEARS.contains(&date.year()) {
+        return Err(format!(
+            "`{s}` is outside the years {} to {}",
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
+    Ok(date)
 }
 
 /// A duration in seconds from `30m`, `1h`, `1h30m`, `2d` or ISO 8601
@@ -401,6 +422,10 @@ mod tests {
         assert_eq!(p("2026-05"), Period::Month(2026, 5));
         assert_eq!(p("2026-W19"), Period::Week(2026, 19));
         for bad in [
+            "9999",
+            "9999-W52",
+            "0000",
+            "1899-12",
             "26",
             "2026-13",
             "2026-Q5",
@@ -492,6 +517,7 @@ mod tests {
         assert!(parse_date("2026-02-30").is_err());
         assert!(parse_date("2026-2-3").is_err());
         assert!(parse_date("20260101").is_err());
+        assert!(parse_date("9999-12-31").is_err());
     }
 
     #[test]

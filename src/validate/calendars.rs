@@ -68,7 +68,8 @@ fn calendar(cx: &mut Ctx, e: &Entity<Calendar>) {
     let (tz, tz_name) = match &c.timezone {
         Some(t) => match super::settings::timezone(cx, e, t) {
             Some(z) => (z, t.value.clone()),
-            None => return,
+            // Reported; the events are still checked in the playbook's zone.
+            None => (cx.settings.timezone.clone(), cx.settings.timezone_name.clone()),
         },
         None => (cx.settings.timezone.clone(), cx.settings.timezone_name.clone()),
     };
@@ -147,7 +148,11 @@ fn event(
                 Diagnostic::new(
                     Code::EndBeforeStart,
                     e.loc(&end_field.span),
-                    format!("event ends at {}, not after its start {}", end.civil(), s.civil()),
+                    format!(
+                        "event ends at {}, not after its start {}",
+                        end.civil().strftime("%Y-%m-%dT%H:%M"),
+                        s.civil().strftime("%Y-%m-%dT%H:%M")
+                    ),
                 )
                 .help("`end` is later than `start`; for a length, use `duration`"),
             );
@@ -231,6 +236,7 @@ fn event(
     let is_post = v.kind.as_ref().is_some_and(|k| k.value == EventType::Post);
     if let Some(status) = &v.status {
         if status.value == Status::Published
+            && is_post
             && let Some(d) = first_day
             && d > cx.opts.today
         {
@@ -246,15 +252,12 @@ fn event(
                 .help("use `scheduled` for posts that are queued, or fix the date"),
             );
         }
-        if status.value == Status::Scheduled && start.is_none() && day.is_some() {
+        if status.value == Status::Scheduled && is_post && start.is_none() && day.is_some() {
             cx.push(
                 Diagnostic::new(
                     Code::ScheduledWithoutTime,
                     e.loc(&status.span),
-                    format!(
-                        "a `scheduled` {} needs a time",
-                        if is_post { "post" } else { "event" }
-                    ),
+                    "a `scheduled` post needs a time",
                 )
                 .help("replace `date:` with `start: YYYY-MM-DDTHH:MM`"),
             );

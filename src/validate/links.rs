@@ -59,30 +59,70 @@ pub fn check(cx: &mut Ctx) {
     }
     for e in &pb.personas {
         body(cx, e, cx.visibility(e.data.visibility.as_ref()));
-        description(cx, e, e.data.description.as_ref());
+        description(
+            cx,
+            e,
+            e.data.description.as_ref(),
+            cx.visibility(e.data.visibility.as_ref()),
+        );
     }
     for e in &pb.campaigns {
         body(cx, e, cx.visibility(e.data.visibility.as_ref()));
-        description(cx, e, e.data.description.as_ref());
+        description(
+            cx,
+            e,
+            e.data.description.as_ref(),
+            cx.visibility(e.data.visibility.as_ref()),
+        );
     }
     for e in &pb.roles {
         body(cx, e, cx.visibility(e.data.visibility.as_ref()));
-        description(cx, e, e.data.description.as_ref());
+        description(
+            cx,
+            e,
+            e.data.description.as_ref(),
+            cx.visibility(e.data.visibility.as_ref()),
+        );
     }
     for e in &pb.goals {
         body(cx, e, cx.visibility(e.data.visibility.as_ref()));
-        description(cx, e, e.data.description.as_ref());
+        description(
+            cx,
+            e,
+            e.data.description.as_ref(),
+            cx.visibility(e.data.visibility.as_ref()),
+        );
     }
     for e in &pb.metrics {
-        description(cx, e, e.data.description.as_ref());
+        description(
+            cx,
+            e,
+            e.data.description.as_ref(),
+            cx.visibility(e.data.visibility.as_ref()),
+        );
     }
     for e in &pb.budgets {
-        description(cx, e, e.data.description.as_ref());
+        description(
+            cx,
+            e,
+            e.data.description.as_ref(),
+            cx.visibility(e.data.visibility.as_ref()),
+        );
     }
     for e in &pb.calendars {
-        description(cx, e, e.data.description.as_ref());
+        description(
+            cx,
+            e,
+            e.data.description.as_ref(),
+            cx.visibility(e.data.visibility.as_ref()),
+        );
         for ev in e.data.events.iter().flat_map(|v| v.value.iter()) {
-            description(cx, e, ev.value.description.as_ref());
+            description(
+                cx,
+                e,
+                ev.value.description.as_ref(),
+                cx.visibility(e.data.visibility.as_ref()),
+            );
         }
     }
 }
@@ -96,7 +136,7 @@ fn body<T>(cx: &mut Ctx, e: &Entity<T>, visibility: Visibility) {
     }
 }
 
-fn description<T>(cx: &mut Ctx, e: &Entity<T>, d: Option<&Located<String>>) {
+fn description<T>(cx: &mut Ctx, e: &Entity<T>, d: Option<&Located<String>>, visibility: Visibility) {
     let Some(d) = d else { return };
     let source = &cx.pb.sources.get(e.file).text;
     let span = e.base + d.span.start..(e.base + d.span.end).min(source.len());
@@ -105,20 +145,12 @@ fn description<T>(cx: &mut Ctx, e: &Entity<T>, d: Option<&Located<String>>) {
         let at = region
             .find(&dest)
             .map_or(span.clone(), |i| span.start + i..span.start + i + dest.len());
-        // Descriptions of YAML entities follow their entity's visibility;
-        // internal-reference only concerns public pages, so check as public
-        // only when the file's entity is.
-        resolve(
-            cx,
-            &dest,
-            crate::source::Loc::new(e.file, at),
-            Visibility::Internal,
-        );
+        resolve(cx, &dest, crate::source::Loc::new(e.file, at), visibility);
     }
 }
 
 fn resolve(cx: &mut Ctx, dest: &str, loc: crate::source::Loc, from: Visibility) {
-    let Some((kind_name, id, _)) = parse_link(dest) else {
+    let Some((kind_name, id, fragment)) = parse_link(dest) else {
         cx.push(
             Diagnostic::new(Code::BrokenLink, loc, format!("`{dest}` is not an entity link"))
                 .help("entity links look like `@roles/social-media-manager`"),
@@ -160,6 +192,30 @@ fn resolve(cx: &mut Ctx, dest: &str, loc: crate::source::Loc, from: Visibility) 
             .help(help),
         );
         return;
+    }
+    if kind == Kind::Goal
+        && let Some(kr) = fragment
+        && let Some(goal) = cx.pb.goals.iter().find(|g| g.id == id)
+    {
+        let krs: Vec<&str> = goal
+            .data
+            .key_results
+            .iter()
+            .filter_map(|k| k.value.id.as_ref().map(|i| i.value.as_str()))
+            .collect();
+        if !krs.contains(&kr) {
+            let help = suggest::did_you_mean(kr, krs.iter().copied())
+                .unwrap_or_else(|| format!("`{id}` has the key results: {}", krs.join(", ")));
+            cx.push(
+                Diagnostic::new(
+                    Code::BrokenLink,
+                    loc,
+                    format!("goal `{id}` has no key result `{kr}`"),
+                )
+                .help(help),
+            );
+            return;
+        }
     }
     if cx.opts.public && from == Visibility::Public && target_visibility(cx, kind, id) == Visibility::Internal
     {

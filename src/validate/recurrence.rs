@@ -73,10 +73,14 @@ fn ical(dt: DateTime) -> String {
 
 fn clean(message: &str) -> String {
     let m = message.trim().trim_end_matches('.');
+    // Lowercase a leading capital, but keep acronyms (`RRule`, `BYDAY`).
     let mut chars = m.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => "invalid rule".into(),
+    match (chars.next(), chars.next()) {
+        (None, _) => "invalid rule".into(),
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
+            a.to_lowercase().chain(m.chars().skip(1)).collect()
+        }
+        _ => m.to_owned(),
     }
 }
 
