@@ -464,10 +464,113 @@ pub fn parse_yaml<T: DeserializeOwned + Default>(
     match serde_saphyr::from_str_with_options::<T>(yaml, options()) {
         Ok(v) => Some(v),
         Err(err) => {
-            sink.push(yaml_error(&err, yaml, file, base));
+            let first = yaml_error(&err, yaml, file, base);
+            more_problems::<T>(yaml, &first, file, base, sink);
+            sink.push(first);
             None
         }
     }
+}
+
+/// At most this many more problems are looked for in one document.
+const MORE_PROBLEMS: usize = 20;
+
+/// The YAML library stops at the first problem of a document. To report
+/// the others in the same run, the offending entry is blanked out (turned
+/// into a comment of the same length, so positions stay true) and the
+/// document read again, until it reads or an entry cannot be isolated.
+/// The entity itself stays unread: blanked entries would only cause
+/// follow-up errors.
+fn more_problems<T: DeserializeOwned>(
+    yaml: &str,
+    first: &Diagnostic,
+    file: FileId,
+    base: usize,
+    sink: &mut Sink,
+) {
+    if first.code == Code::YamlSyntax {
+        return;
+    }
+    let mut text = yaml.to_owned();
+    let mut at = first.loc.start - base;
+    for _ in 0..MORE_PROBLEMS {
+        if !blank_entry(&mut text, at) {
+            return;
+        }
+        match serde_saphyr::from_str_with_options::<T>(&text, options()) {
+            Ok(_) => return,
+            Err(err) => {
+                let d = yaml_error(&err, &text, file, base);
+                if d.code == Code::YamlSyntax {
+                    return;
+                }
+                at = d.loc.start - base;
+                sink.push(d);
+            }
+        }
+    }
+}
+
+/// Blanks the block-mapping entry whose line holds byte `at`: that line and
+/// the more-indented lines under it. Refuses (returns false) where the
+/// entry is not alone on its line, e.g. in a flow mapping or a `- ` item.
+fn blank_entry(text: &mut String, at: usize) -> bool {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = &text[line_start..line_end];
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let content = line[indent..].trim_end();
+    let is_key = !content.starts_with(['-', '#', '{', '[', '?']) && content.contains(':');
+    if !is_key || at < line_start + indent {
+        return false;
+    }
+    let mut end = line_end;
+    while end < text.len() {
+        let next_start = end + 1;
+        let next_end = text[next_start..]
+            .find('\n')
+            .map_or(text.len(), |i| next_start + i);
+        let next = &text[next_start..next_end];
+        let next_indent = next.len() - next.trim_start_matches(' ').len();
+        if !next.trim().is_empty() && next_indent <= indent {
+            break;
+        }
+        end = next_end;
+    }
+    // Same byte length: `#` then spaces, keeping line breaks.
+    let blanked: String = text[line_start + indent..end]
+        .split('\n')
+        .map(|l| {
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            if l.trim().is_empty() {
+                " ".repeat(l.len())
+            } else {
+                let pad = l.len() - l.trim_start().len();
+                format!("{}#{}", " ".repeat(pad), " ".repeat(l.len() - pad - 1))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Carriage returns were dropped above; put them back where they were.
+    let original = &text[line_start + indent..end];
+    let blanked: String = original
+        .split('\n')
+        .zip(blanked.split('\n'))
+        .map(|(o, b)| {
+            if o.ends_with('\r') {
+                format!("{b}\r")
+            } else {
+                b.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    debug_assert_eq!(blanked.len(), end - line_start - indent);
+    text.replace_range(line_start + indent..end, &blanked);
+    true
 }
 
 /// Turns a YAML library error into our diagnostic, with our codes and a
@@ -594,6 +697,36 @@ mod tests {
         let s: Settings = parse_yaml("title: no\ntimezone: 12:30\n", FileId(0), 0, &mut sink).unwrap();
         assert_eq!(s.title.unwrap().value, "no");
         assert_eq!(s.timezone.unwrap().value, "12:30");
+    }
+
+    #[test]
+    fn several_structural_problems_in_one_file() {
+        let yaml = "title: A\ndepartmnet: marketing\nsummary: S\nsummary: T\nhiring:\n  open: yes\n  locaton:\n    city: Berlin\nskils: [a]\n";
+        let mut sink = Sink::default();
+        assert!(parse_yaml::<Role>(yaml, FileId(0), 0, &mut sink).is_none());
+        let found: Vec<(Code, usize)> = sink.iter().map(|d| (d.code, d.loc.start)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (Code::DuplicateKey, yaml.find("summary: T").unwrap()),
+                (Code::InvalidValue, yaml.find("yes").unwrap()),
+                (Code::UnknownKey, yaml.find("locaton").unwrap()),
+                (Code::UnknownKey, yaml.find("skils").unwrap()),
+                (Code::UnknownKey, yaml.find("departmnet").unwrap()),
+            ]
+        );
+    }
+
+    #[test]
+    fn blanking_keeps_positions() {
+        let mut text = "a: 1\nb:\n  c: 2\r\n  d: é\ne: 3\n".to_owned();
+        let len = text.len();
+        assert!(blank_entry(&mut text, 6));
+        assert_eq!(text.len(), len);
+        assert!(text.starts_with("a: 1\n#"));
+        assert!(text.ends_with("e: 3\n"));
+        let mut flow = "- {a: 1, b: 2}\n".to_owned();
+        assert!(!blank_entry(&mut flow, 9));
     }
 
     #[test]
