@@ -74,6 +74,7 @@ codes! {
     PublishedInFuture = "published-in-future", Error, "a post marked `published` is dated after today";
     ScheduledWithoutTime = "scheduled-without-time", Error, "a `scheduled` post has a date but no time";
     OverlappingResponsibility = "overlapping-responsibility", Error, "a topic is both a responsibility of a role and routed away by it";
+    IgnoredFile = "ignored-file", Warning, "a Markdown or YAML file under `content/` that playbook does not read";
 }
 
 /// One problem found in the playbook.

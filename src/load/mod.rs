@@ -217,18 +217,53 @@ pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
             .next()
             .map(|c| c.as_os_str().to_string_lossy().into_owned());
         let top_level = components.next().is_none();
+        let content_file = matches!(ext, "md" | "yaml" | "yml");
         if top_level {
-            if first.as_deref() == Some("index.md")
-                && let Some(file) = read_source(&mut pb.sources, root, path, sink)?
-            {
-                pb.index = parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true);
+            if first.as_deref() == Some("index.md") {
+                if let Some(file) = read_source(&mut pb.sources, root, path, sink)? {
+                    pb.index = parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true);
+                }
+            } else if content_file {
+                ignored(
+                    &mut pb.sources,
+                    root,
+                    path,
+                    sink,
+                    "only `index.md` is read at the top of `content/`; put pages in `content/pages/`".into(),
+                )?;
             }
             continue;
         }
-        let Some(kind) = first.as_deref().and_then(Kind::from_folder) else {
+        let folder = first.unwrap_or_default();
+        let Some(kind) = Kind::from_folder(&folder) else {
+            if content_file {
+                let help = match suggest::closest(&folder, Kind::ALL.iter().map(|k| k.folder())) {
+                    Some(k) => {
+                        format!("`content/{folder}/` is not a kind's folder; did you mean `content/{k}/`?")
+                    }
+                    None => format!(
+                        "`content/{folder}/` is not a kind's folder; the folders are {}",
+                        Kind::ALL
+                            .iter()
+                            .map(|k| k.folder())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                ignored(&mut pb.sources, root, path, sink, help)?;
+            }
             continue;
         };
         if !kind.accepts(ext) {
+            if content_file {
+                let help = match kind {
+                    Kind::Metric | Kind::Budget | Kind::Calendar => {
+                        format!("{}s are YAML files (`.yaml`)", kind.name())
+                    }
+                    _ => format!("{}s are Markdown files with front matter (`.md`)", kind.name()),
+                };
+                ignored(&mut pb.sources, root, path, sink, help)?;
+            }
             continue;
         }
         let Some(file) = read_source(&mut pb.sources, root, path, sink)? else {
@@ -306,6 +341,22 @@ pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
         }
     }
     Ok(pb)
+}
+
+/// Reports a content file that is not read (wrong folder or extension).
+fn ignored(
+    sources: &mut SourceMap,
+    root: &Path,
+    path: &Path,
+    sink: &mut Sink,
+    help: String,
+) -> anyhow::Result<()> {
+    if let Some(file) = read_source(sources, root, path, sink)? {
+        sink.push(
+            Diagnostic::new(Code::IgnoredFile, Loc::file_start(file), "this file is not read").help(help),
+        );
+    }
+    Ok(())
 }
 
 fn push<T>(list: &mut Vec<Entity<T>>, entity: Option<Entity<T>>) -> bool {
