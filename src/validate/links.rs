@@ -195,27 +195,17 @@ fn resolve(cx: &mut Ctx, dest: &str, loc: crate::source::Loc, from: Visibility) 
     }
     if kind == Kind::Goal
         && let Some(kr) = fragment
-        && let Some(goal) = cx.pb.goals.iter().find(|g| g.id == id)
+        && let Some(help) = cx.missing_key_result(id, kr)
     {
-        let krs: Vec<&str> = goal
-            .data
-            .key_results
-            .iter()
-            .filter_map(|k| k.value.id.as_ref().map(|i| i.value.as_str()))
-            .collect();
-        if !krs.contains(&kr) {
-            let help = suggest::did_you_mean(kr, krs.iter().copied())
-                .unwrap_or_else(|| format!("`{id}` has the key results: {}", krs.join(", ")));
-            cx.push(
-                Diagnostic::new(
-                    Code::BrokenLink,
-                    loc,
-                    format!("goal `{id}` has no key result `{kr}`"),
-                )
-                .help(help),
-            );
-            return;
-        }
+        cx.push(
+            Diagnostic::new(
+                Code::BrokenLink,
+                loc,
+                format!("goal `{id}` has no key result `{kr}`"),
+            )
+            .help(help),
+        );
+        return;
     }
     if cx.opts.public && from == Visibility::Public && target_visibility(cx, kind, id) == Visibility::Internal
     {

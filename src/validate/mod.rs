@@ -202,18 +202,7 @@ impl<'a> Ctx<'a> {
             return;
         }
         let Some(kr) = kr else { return };
-        let Some(g) = self.pb.goals.iter().find(|g| g.id == goal) else {
-            return;
-        };
-        let krs: Vec<&str> = g
-            .data
-            .key_results
-            .iter()
-            .filter_map(|k| k.value.id.as_ref().map(|i| i.value.as_str()))
-            .collect();
-        if !krs.contains(&kr) {
-            let help = suggest::did_you_mean(kr, krs.iter().copied())
-                .unwrap_or_else(|| format!("`{goal}` has the key results: {}", krs.join(", ")));
+        if let Some(help) = self.missing_key_result(goal, kr) {
             self.push(
                 Diagnostic::new(
                     Code::UnknownReference,
@@ -223,6 +212,24 @@ impl<'a> Ctx<'a> {
                 .help(help),
             );
         }
+    }
+
+    /// When goal `goal` exists but has no key result `kr`: the help line.
+    pub fn missing_key_result(&self, goal: &str, kr: &str) -> Option<String> {
+        let g = self.pb.goals.iter().find(|g| g.id == goal)?;
+        let krs: Vec<&str> = g
+            .data
+            .key_results
+            .iter()
+            .filter_map(|k| k.value.id.as_ref().map(|i| i.value.as_str()))
+            .collect();
+        if krs.contains(&kr) {
+            return None;
+        }
+        Some(
+            suggest::did_you_mean(kr, krs.iter().copied())
+                .unwrap_or_else(|| format!("`{goal}` has the key results: {}", krs.join(", "))),
+        )
     }
 
     pub fn date<T>(&mut self, e: &Entity<T>, d: &Located<DateText>) -> Option<Date> {
