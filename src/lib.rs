@@ -12,6 +12,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod project;
+pub mod render;
 pub mod schema;
 pub mod source;
 pub mod validate;
