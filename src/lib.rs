@@ -9,12 +9,16 @@
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod embedded;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod project;
 pub mod render;
 pub mod schema;
+pub mod site;
 pub mod source;
+pub mod theme;
 pub mod validate;
 
 use diag::{Diagnostic, Sink};
@@ -88,4 +92,21 @@ pub fn compile(root: &Path, today: &Today, public: bool) -> anyhow::Result<Compi
         diagnostics,
         today,
     })
+}
+
+/// Renders the site of a compiled playbook (which must have no errors).
+pub fn build_site(
+    compiled: &Compiled,
+    public: bool,
+    base_url: Option<String>,
+) -> anyhow::Result<render::SiteFiles> {
+    let theme_name = compiled
+        .raw
+        .settings
+        .as_ref()
+        .and_then(|s| s.data.theme.as_ref())
+        .map_or("default".to_owned(), |t| t.value.clone());
+    let theme = theme::Theme::load(&compiled.raw.root, &theme_name)?;
+    let graph = graph::Graph::new(&compiled.raw, compiled.today, public);
+    render::render(&graph, &theme, &render::Options { base_url })
 }

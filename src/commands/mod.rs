@@ -1,6 +1,7 @@
 //! One file per subcommand. `run` dispatches and maps results to exit
 //! codes: 0 clean (or warnings only), 1 errors, 2 bad usage or I/O.
 
+mod build;
 mod check;
 mod schema;
 
@@ -13,7 +14,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Check(args) => check::run(&cli.global, args, &cwd),
         Command::Schema { out } => schema::run(&cli.global, out.as_deref(), &cwd),
-        Command::Build(_) => not_yet("build"),
+        Command::Build(args) => build::run(&cli.global, args, &cwd),
         Command::Serve(_) => not_yet("serve"),
         Command::Init { .. } => not_yet("init"),
         Command::New { .. } => not_yet("new"),

@@ -1,4 +1,288 @@
-//! Rendering: the validated playbook into site files. Pure: no file system.
+//! Rendering: the validated playbook into site files, in memory. Pure: no
+//! file system here (the theme is loaded before, the files written after).
 
 pub mod charts;
+pub mod context;
+pub mod feeds;
+pub mod format;
 pub mod ics;
+pub mod jsonld;
+pub mod markdown;
+mod pages;
+pub mod search;
+
+use crate::graph::Graph;
+use crate::load::{Entity, Kind};
+use crate::theme::Theme;
+use context::{Link, Page, Site};
+use markdown::{LinkResolver, Rendered};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The whole site: path relative to the output folder → bytes. Sorted, so
+/// output order never depends on how it was built.
+pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+
+/// Build settings beyond the playbook.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Absolute URL of the site (`--base-url`, else `base_url`), ending in `/`.
+    pub base_url: Option<String>,
+}
+
+/// Renders every page, feed and file of the site.
+pub fn render(graph: &Graph, theme: &Theme, options: &Options) -> anyhow::Result<SiteFiles> {
+    let mut b = Builder::new(graph, theme, options);
+    pages::all(&mut b)?;
+    let mut files = std::mem::take(&mut b.files);
+    for (path, bytes) in &theme.statics {
+        files.entry(path.clone()).or_insert_with(|| bytes.clone());
+    }
+    Ok(files)
+}
+
+/// Shared state while pages are rendered.
+pub struct Builder<'g> {
+    pub g: &'g Graph<'g>,
+    theme: &'g Theme,
+    pub site: Site,
+    pub base_url: Option<String>,
+    pub files: SiteFiles,
+    pub search: Vec<search::Document>,
+    /// Paths of HTML pages, for the sitemap.
+    pub pages: Vec<String>,
+}
+
+/// What one page needs besides its data.
+pub struct PageSpec<'a> {
+    pub path: String,
+    pub template: &'a str,
+    pub section: &'a str,
+    pub title: String,
+    pub description: Option<String>,
+    pub toc: Vec<markdown::TocEntry>,
+    pub referenced_by: Vec<Link>,
+    pub json_ld: Option<String>,
+    pub feeds: Vec<Link>,
+}
+
+impl<'a> PageSpec<'a> {
+    pub fn new(
+        path: impl Into<String>,
+        template: &'a str,
+        section: &'a str,
+        title: impl Into<String>,
+    ) -> Self {
+        PageSpec {
+            path: path.into(),
+            template,
+            section,
+            title: title.into(),
+            description: None,
+            toc: Vec::new(),
+            referenced_by: Vec::new(),
+            json_ld: None,
+            feeds: Vec::new(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TemplateContext<'a, T: Serialize> {
+    site: &'a Site,
+    page: &'a Page,
+    data: &'a T,
+}
+
+/// The root-relative URL of an entity's page.
+pub fn url(kind: Kind, id: &str) -> String {
+    if kind == Kind::Page && id == "index" {
+        return "index.html".into();
+    }
+    format!("{}/{id}/index.html", kind.folder())
+}
+
+/// `../` per folder level of `path`.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+struct Resolver<'a> {
+    g: &'a Graph<'a>,
+    root: String,
+}
+
+impl LinkResolver for Resolver<'_> {
+    fn resolve(&self, kind: Kind, id: &str, fragment: Option<&str>) -> Option<String> {
+        if !self.g.visible(kind, id) {
+            return None;
+        }
+        let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+        Some(format!("{}{}{fragment}", self.root, url(kind, id)))
+    }
+}
+
+impl<'g> Builder<'g> {
+    fn new(g: &'g Graph<'g>, theme: &'g Theme, options: &Options) -> Self {
+        let settings = g.raw.settings.as_ref().map(|s| &s.data);
+        let text = |v: Option<&crate::model::Located<String>>| v.map(|t| t.value.clone());
+        let base_url = options
+            .base_url
+            .clone()
+            .or_else(|| text(settings.and_then(|s| s.base_url.as_ref())))
+            .map(|u| if u.ends_with('/') { u } else { format!("{u}/") });
+        let org = settings.and_then(|s| s.organization.as_ref());
+        let site = Site {
+            title: text(settings.and_then(|s| s.title.as_ref())).unwrap_or_else(|| "Playbook".into()),
+            description: text(settings.and_then(|s| s.description.as_ref())),
+            language: text(settings.and_then(|s| s.language.as_ref())).unwrap_or_else(|| "en".into()),
+            organization: org.and_then(|o| text(o.name.as_ref())),
+            organization_url: org.and_then(|o| text(o.url.as_ref())),
+            logo: org
+                .and_then(|o| o.logo.as_ref())
+                .map(|l| l.value.trim_start_matches("static/").to_owned()),
+            nav: Vec::new(),
+            today: g.today.to_string(),
+            public: g.public,
+            generator: format!("playbook {}", env!("CARGO_PKG_VERSION")),
+        };
+        let mut b = Builder {
+            g,
+            theme,
+            site,
+            base_url,
+            files: SiteFiles::new(),
+            search: Vec::new(),
+            pages: Vec::new(),
+        };
+        b.site.nav = b.nav();
+        b
+    }
+
+    fn nav(&self) -> Vec<Link> {
+        let r = self.g.raw;
+        let any = |kind: Kind, ids: Vec<&str>| ids.into_iter().any(|id| self.g.visible(kind, id));
+        let mut nav = Vec::new();
+        let mut add = |title: &str, url: &str, kind: &str| {
+            nav.push(Link {
+                title: title.into(),
+                url: url.into(),
+                kind: kind.into(),
+            })
+        };
+        if any(Kind::Goal, r.goals.iter().map(|e| e.id.as_str()).collect()) {
+            add("Goals", "goals/index.html", "goals");
+        }
+        if any(Kind::Persona, r.personas.iter().map(|e| e.id.as_str()).collect()) {
+            add("Personas", "personas/index.html", "personas");
+        }
+        if any(
+            Kind::Campaign,
+            r.campaigns.iter().map(|e| e.id.as_str()).collect(),
+        ) {
+            add("Campaigns", "campaigns/index.html", "campaigns");
+        }
+        if any(Kind::Budget, r.budgets.iter().map(|e| e.id.as_str()).collect()) {
+            add("Budgets", "budgets/index.html", "budgets");
+        }
+        if any(Kind::Role, r.roles.iter().map(|e| e.id.as_str()).collect()) {
+            add("Roles", "roles/index.html", "roles");
+            add("Jobs", "jobs/index.html", "jobs");
+            add("Who handles what", "routing/index.html", "routing");
+        }
+        if any(
+            Kind::Calendar,
+            r.calendars.iter().map(|e| e.id.as_str()).collect(),
+        ) {
+            add("Schedule", "schedule/index.html", "schedule");
+        }
+        add("Search", "search/index.html", "search");
+        nav
+    }
+
+    /// A link to an entity, when it is in this build.
+    pub fn link(&self, kind: Kind, id: &str) -> Option<Link> {
+        self.g.visible(kind, id).then(|| Link {
+            title: self.g.title(kind, id),
+            url: url(kind, id),
+            kind: kind.name().into(),
+        })
+    }
+
+    /// Links to those of `ids` that are in this build.
+    pub fn links<'i>(&self, kind: Kind, ids: impl IntoIterator<Item = &'i str>) -> Vec<Link> {
+        ids.into_iter().filter_map(|id| self.link(kind, id)).collect()
+    }
+
+    pub fn referenced_by(&self, kind: Kind, id: &str) -> Vec<Link> {
+        let mut links: Vec<Link> = self
+            .g
+            .referenced_by(kind, id)
+            .into_iter()
+            .filter_map(|(k, i)| self.link(k, &i))
+            .collect();
+        links.sort_by(|a, b| (&a.kind, &a.title).cmp(&(&b.kind, &b.title)));
+        links
+    }
+
+    /// Renders Markdown for the page at `path`.
+    pub fn markdown(&self, path: &str, text: &str) -> Rendered {
+        let resolver = Resolver {
+            g: self.g,
+            root: root_of(path),
+        };
+        markdown::render(text, &resolver)
+    }
+
+    /// Renders an entity's Markdown body for the page at `path`.
+    pub fn body<T>(&self, path: &str, e: &Entity<T>) -> Rendered {
+        match &e.body {
+            Some(range) => self.markdown(path, &self.g.raw.sources.get(e.file).text[range.clone()]),
+            None => Rendered::default(),
+        }
+    }
+
+    /// Renders a page through its template and records it.
+    pub fn emit<T: Serialize>(&mut self, spec: PageSpec, data: &T) -> anyhow::Result<()> {
+        let root = root_of(&spec.path);
+        let canonical = self.base_url.as_ref().map(|b| {
+            let p = spec.path.strip_suffix("index.html").unwrap_or(&spec.path);
+            format!("{b}{p}")
+        });
+        let toc = if spec.toc.len() >= 3 { spec.toc } else { Vec::new() };
+        let page = Page {
+            title: spec.title,
+            description: spec.description,
+            section: spec.section.into(),
+            root,
+            path: spec.path.clone(),
+            canonical,
+            toc,
+            referenced_by: spec.referenced_by,
+            json_ld: spec.json_ld,
+            feeds: spec.feeds,
+        };
+        let ctx = tera::Context::from_serialize(&TemplateContext {
+            site: &self.site,
+            page: &page,
+            data,
+        })
+        .map_err(|e| anyhow::anyhow!("{}", crate::theme::template_error(&e)))?;
+        let html = self.theme.tera.render(spec.template, &ctx).map_err(|e| {
+            anyhow::anyhow!(
+                "template `{}`: {}",
+                spec.template,
+                crate::theme::template_error(&e)
+            )
+        })?;
+        if spec.path != "404.html" {
+            self.pages.push(spec.path.clone());
+        }
+        self.files.insert(spec.path, html.into_bytes());
+        Ok(())
+    }
+
+    pub fn add_file(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
+        self.files.insert(path.into(), bytes);
+    }
+}

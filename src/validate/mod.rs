@@ -3,9 +3,9 @@
 //! stops at the first one.
 
 mod budgets;
-mod calendars;
+pub mod calendars;
 mod goals;
-mod links;
+pub mod links;
 pub mod recurrence;
 mod roles;
 mod settings;

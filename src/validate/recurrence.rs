@@ -57,6 +57,30 @@ pub fn check(rule: &str, start: Start<'_>) -> Result<(), String> {
     Ok(())
 }
 
+/// The occurrences of `rule` from `start` up to and including `until`, as
+/// civil date-times in the start's zone (or UTC), at most `limit` of them.
+/// A rule that does not parse yields only the start.
+pub fn expand(rule: &str, start: Start<'_>, until: DateTime, limit: u16) -> Vec<DateTime> {
+    let (dtstart, first) = match start {
+        Start::Local(dt, tz) => (format!("DTSTART;TZID={tz}:{}", ical(dt)), dt),
+        Start::Utc(dt) => (format!("DTSTART:{}Z", ical(dt)), dt),
+    };
+    let Ok(set) = format!("{dtstart}\nRRULE:{rule}").parse::<RRuleSet>() else {
+        return vec![first];
+    };
+    let mut out = Vec::new();
+    for occurrence in set.into_iter().take(usize::from(limit)) {
+        let naive = occurrence.naive_local();
+        let text = naive.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let Ok(dt) = text.parse::<DateTime>() else { break };
+        if dt > until {
+            break;
+        }
+        out.push(dt);
+    }
+    out
+}
+
 /// Checks a rule that has no start of its own (a responsibility's cadence).
 pub fn check_unanchored(rule: &str) -> Result<(), String> {
     if rule.contains(':') || rule.contains('\n') {
@@ -127,6 +151,36 @@ mod tests {
         assert!(local("FREQ=WEEKLY;BYDAY=XX", datetime(2026, 1, 5, 9, 0, 0, 0)).is_err());
         assert!(check_unanchored("FREQ=WEEKLY;BYDAY=MO,FR").is_ok());
         assert!(check_unanchored("every tuesday").is_err());
+    }
+
+    #[test]
+    fn expansion_stays_on_local_time_across_dst() {
+        let all = expand(
+            "FREQ=WEEKLY;BYDAY=MO",
+            Start::Local(datetime(2026, 3, 23, 9, 0, 0, 0), "Europe/Berlin"),
+            datetime(2026, 4, 13, 23, 59, 0, 0),
+            100,
+        );
+        let days: Vec<String> = all.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            days,
+            [
+                "2026-03-23T09:00:00",
+                "2026-03-30T09:00:00",
+                "2026-04-06T09:00:00",
+                "2026-04-13T09:00:00"
+            ]
+        );
+        assert_eq!(
+            expand(
+                "FREQ=DAILY",
+                Start::Utc(datetime(2026, 1, 1, 0, 0, 0, 0)),
+                datetime(2030, 1, 1, 0, 0, 0, 0),
+                10
+            )
+            .len(),
+            10
+        );
     }
 
     #[test]

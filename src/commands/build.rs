@@ -1,0 +1,47 @@
+//! `playbook build`: check, render everything in memory, then write.
+
+use crate::cli::{BuildArgs, Global};
+use crate::diag::output::{self, Format};
+use anyhow::Context;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(global: &Global, args: &BuildArgs, cwd: &Path) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let root = crate::project::find_root(global.root.as_deref(), cwd)?;
+    let today = crate::Today::from_env(global.as_of.clone());
+    let compiled = crate::compile(&root, &today, args.public)?;
+    let color = global.color == crate::cli::Color::Always
+        || (global.color == crate::cli::Color::Auto
+            && std::env::var_os("NO_COLOR").is_none()
+            && std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    if !compiled.diagnostics.is_empty() {
+        let text = output::render(&compiled.diagnostics, &compiled.raw.sources, Format::Human, color);
+        std::io::stderr().lock().write_all(text.as_bytes())?;
+    }
+    if compiled.has_errors() {
+        eprintln!("error: the site was not built; the previous output is untouched");
+        return Ok(ExitCode::from(1));
+    }
+    let out = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        cwd.join(&args.out)
+    };
+    let files = crate::build_site(&compiled, args.public, args.base_url.clone())?;
+    let stats = crate::site::write(&out, &files)
+        .with_context(|| format!("cannot write the site to {}", out.display()))?;
+    if !global.quiet {
+        eprintln!(
+            "built {} files into {} in {} ms ({} written, {} unchanged, {} removed)",
+            files.len(),
+            out.display(),
+            started.elapsed().as_millis(),
+            stats.written,
+            stats.unchanged,
+            stats.removed
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,553 @@
+//! The validated playbook as the site sees it: lookups by id, visibility
+//! (`--public`), references in both directions, the horizon, and derived
+//! values (goal progress and health, actuals, calendar occurrences).
+//! Built only from a playbook that checked without errors; still, nothing
+//! here panics on odd data: it falls back to "unknown".
+
+use crate::load::{Entity, Kind, RawPlaybook};
+use crate::model::content::{Aggregation, Direction, Goal, KeyResult, Metric};
+use crate::model::money::{Currency, parse_decimal};
+use crate::model::period::{DateRange, Period, RawPeriod, parse_date};
+use crate::model::settings::Visibility;
+use crate::validate::calendars::{When, parse_datetime};
+use crate::validate::links::{entity_links, parse_link};
+use crate::validate::recurrence;
+use jiff::civil::{Date, DateTime, Time};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An entity, by kind and id.
+pub type Ref = (Kind, String);
+
+/// How a goal is doing at "today".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Health {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    NotStarted,
+    NoData,
+}
+
+impl Health {
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::OnTrack => "on track",
+            Health::AtRisk => "at risk",
+            Health::OffTrack => "off track",
+            Health::NotStarted => "not started",
+            Health::NoData => "no data",
+        }
+    }
+}
+
+/// Progress of a key result (or of one cascade period).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    /// The metric's actual for the period, so far.
+    pub actual: Option<Decimal>,
+    /// Share of the way from baseline to target (may exceed 0..1).
+    pub share: Option<f64>,
+    /// Share of the period elapsed at today (0..1).
+    pub expected: f64,
+    pub health: Health,
+}
+
+/// One occurrence of a calendar event.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    pub date: Date,
+    /// Wall-clock start, for timed events.
+    pub time: Option<Time>,
+    pub calendar: String,
+    /// Index of the event in its calendar.
+    pub event: usize,
+}
+
+pub struct Graph<'a> {
+    pub raw: &'a RawPlaybook,
+    pub today: Date,
+    /// Whether this is a `--public` build.
+    pub public: bool,
+    pub fy_start: u8,
+    pub timezone: String,
+    pub currency: Option<Currency>,
+    pub horizon: DateRange,
+    default_visibility: Visibility,
+    /// For each entity, the entities that refer to it (fields and links).
+    pub backlinks: BTreeMap<Ref, BTreeSet<Ref>>,
+}
+
+fn find<'e, T>(list: &'e [Entity<T>], id: &str) -> Option<&'e Entity<T>> {
+    list.binary_search_by(|e| e.id.as_str().cmp(id))
+        .ok()
+        .map(|i| &list[i])
+}
+
+impl<'a> Graph<'a> {
+    pub fn new(raw: &'a RawPlaybook, today: Date, public: bool) -> Graph<'a> {
+        let settings = raw.settings.as_ref().map(|s| &s.data);
+        let fy_start = settings
+            .and_then(|s| s.fiscal_year_start.as_ref())
+            .and_then(|n| n.value.0.parse().ok())
+            .filter(|m| (1..=12).contains(m))
+            .unwrap_or(1);
+        let timezone = settings
+            .and_then(|s| s.timezone.as_ref())
+            .map_or("UTC".to_owned(), |t| t.value.clone());
+        let currency = Currency::parse(
+            settings
+                .and_then(|s| s.currency.as_ref())
+                .map_or("EUR", |c| &c.value),
+        )
+        .ok();
+        let default_visibility = settings
+            .and_then(|s| s.default_visibility.as_ref())
+            .map_or(Visibility::Internal, |v| v.value);
+        let mut g = Graph {
+            raw,
+            today,
+            public,
+            fy_start,
+            timezone,
+            currency,
+            horizon: DateRange {
+                start: today,
+                end: today,
+            },
+            default_visibility,
+            backlinks: BTreeMap::new(),
+        };
+        g.horizon = g.compute_horizon();
+        g.backlinks = g.compute_backlinks();
+        g
+    }
+
+    pub fn page(&self, id: &str) -> Option<&'a Entity<crate::model::content::Page>> {
+        find(&self.raw.pages, id)
+    }
+    pub fn persona(&self, id: &str) -> Option<&'a Entity<crate::model::content::Persona>> {
+        find(&self.raw.personas, id)
+    }
+    pub fn metric(&self, id: &str) -> Option<&'a Entity<Metric>> {
+        find(&self.raw.metrics, id)
+    }
+    pub fn goal(&self, id: &str) -> Option<&'a Entity<Goal>> {
+        find(&self.raw.goals, id)
+    }
+    pub fn campaign(&self, id: &str) -> Option<&'a Entity<crate::model::content::Campaign>> {
+        find(&self.raw.campaigns, id)
+    }
+    pub fn budget(&self, id: &str) -> Option<&'a Entity<crate::model::budget::Budget>> {
+        find(&self.raw.budgets, id)
+    }
+    pub fn role(&self, id: &str) -> Option<&'a Entity<crate::model::role::Role>> {
+        find(&self.raw.roles, id)
+    }
+    pub fn calendar(&self, id: &str) -> Option<&'a Entity<crate::model::calendar::Calendar>> {
+        find(&self.raw.calendars, id)
+    }
+
+    /// An entity's visibility, with the playbook's default.
+    pub fn visibility(&self, kind: Kind, id: &str) -> Option<Visibility> {
+        fn vis<T>(
+            list: &[Entity<T>],
+            id: &str,
+            f: impl Fn(&T) -> Option<&crate::model::Located<Visibility>>,
+        ) -> Option<Option<Visibility>> {
+            find(list, id).map(|e| f(&e.data).map(|v| v.value))
+        }
+        let r = self.raw;
+        let explicit = match kind {
+            Kind::Page if id == "index" => r
+                .index
+                .as_ref()
+                .map(|e| e.data.visibility.as_ref().map(|v| v.value)),
+            Kind::Page => vis(&r.pages, id, |d| d.visibility.as_ref()),
+            Kind::Persona => vis(&r.personas, id, |d| d.visibility.as_ref()),
+            Kind::Metric => vis(&r.metrics, id, |d| d.visibility.as_ref()),
+            Kind::Goal => vis(&r.goals, id, |d| d.visibility.as_ref()),
+            Kind::Campaign => vis(&r.campaigns, id, |d| d.visibility.as_ref()),
+            Kind::Budget => vis(&r.budgets, id, |d| d.visibility.as_ref()),
+            Kind::Role => vis(&r.roles, id, |d| d.visibility.as_ref()),
+            Kind::Calendar => vis(&r.calendars, id, |d| d.visibility.as_ref()),
+        }?;
+        Some(explicit.unwrap_or(self.default_visibility))
+    }
+
+    /// Whether an entity exists and belongs in this build.
+    pub fn visible(&self, kind: Kind, id: &str) -> bool {
+        match self.visibility(kind, id) {
+            None => false,
+            Some(v) => !self.public || v == Visibility::Public,
+        }
+    }
+
+    /// The display name of an entity.
+    pub fn title(&self, kind: Kind, id: &str) -> String {
+        fn text(v: &Option<crate::model::Located<String>>) -> Option<String> {
+            v.as_ref().map(|t| t.value.clone())
+        }
+        let t = match kind {
+            Kind::Page => self.page(id).and_then(|e| text(&e.data.title)),
+            Kind::Persona => self.persona(id).and_then(|e| text(&e.data.name)),
+            Kind::Metric => self.metric(id).and_then(|e| text(&e.data.name)),
+            Kind::Goal => self.goal(id).and_then(|e| text(&e.data.title)),
+            Kind::Campaign => self.campaign(id).and_then(|e| text(&e.data.name)),
+            Kind::Budget => self.budget(id).and_then(|e| text(&e.data.title)),
+            Kind::Role => self.role(id).and_then(|e| text(&e.data.title)),
+            Kind::Calendar => self.calendar(id).and_then(|e| text(&e.data.name)),
+        };
+        t.unwrap_or_else(|| id.to_owned())
+    }
+
+    pub fn period(&self, p: &RawPeriod) -> Option<Period> {
+        match p {
+            RawPeriod::Name(n) => Period::parse(n).ok(),
+            RawPeriod::Range { start, end } => Some(Period::Range(
+                parse_date(&start.value.0).ok()?,
+                parse_date(&end.value.0).ok()?,
+            )),
+        }
+    }
+
+    pub fn goal_period(&self, goal: &Goal) -> Option<Period> {
+        goal.period.as_ref().and_then(|p| self.period(&p.value))
+    }
+
+    fn compute_horizon(&self) -> DateRange {
+        let r = self.raw;
+        if let Some(h) = r.settings.as_ref().and_then(|s| s.data.horizon.as_ref())
+            && let (Ok(s), Ok(e)) = (
+                parse_date(&h.value.start.value.0),
+                parse_date(&h.value.end.value.0),
+            )
+        {
+            return DateRange { start: s, end: e };
+        }
+        let mut ranges: Vec<DateRange> = Vec::new();
+        for g in &r.goals {
+            if let Some(p) = self.goal_period(&g.data) {
+                ranges.push(p.range(self.fy_start));
+            }
+        }
+        for b in &r.budgets {
+            if let Some(p) = b.data.period.as_ref().and_then(|p| self.period(&p.value)) {
+                ranges.push(p.range(self.fy_start));
+            }
+        }
+        for c in &r.campaigns {
+            let s = c.data.start.as_ref().and_then(|d| parse_date(&d.value.0).ok());
+            let e = c.data.end.as_ref().and_then(|d| parse_date(&d.value.0).ok());
+            if let (Some(s), Some(e)) = (s, e) {
+                ranges.push(DateRange { start: s, end: e });
+            }
+        }
+        match (
+            ranges.iter().map(|r| r.start).min(),
+            ranges.iter().map(|r| r.end).max(),
+        ) {
+            (Some(start), Some(end)) => DateRange { start, end },
+            _ => {
+                // The fiscal year holding today.
+                let fy = if self.fy_start == 1 || (self.today.month() as u8) < self.fy_start {
+                    self.today.year()
+                } else {
+                    self.today.year() + 1
+                };
+                Period::FiscalYear(fy).range(self.fy_start)
+            }
+        }
+    }
+
+    fn compute_backlinks(&self) -> BTreeMap<Ref, BTreeSet<Ref>> {
+        let r = self.raw;
+        let mut out: BTreeMap<Ref, BTreeSet<Ref>> = BTreeMap::new();
+        let mut add = |from: Ref, kind: Kind, id: &str| {
+            let id = id.split('#').next().unwrap_or(id);
+            if (from.0, from.1.as_str()) != (kind, id) {
+                out.entry((kind, id.to_owned())).or_default().insert(from);
+            }
+        };
+        for e in &r.metrics {
+            let me = (Kind::Metric, e.id.clone());
+            if let Some(o) = &e.data.owner {
+                add(me.clone(), Kind::Role, &o.value);
+            }
+        }
+        for e in &r.goals {
+            let me = (Kind::Goal, e.id.clone());
+            let d = &e.data;
+            for x in d.owner.iter() {
+                add(me.clone(), Kind::Role, &x.value);
+            }
+            for x in d.parent.iter() {
+                add(me.clone(), Kind::Goal, &x.value);
+            }
+            for x in &d.personas {
+                add(me.clone(), Kind::Persona, &x.value);
+            }
+            for kr in &d.key_results {
+                for m in kr.value.metric.iter() {
+                    add(me.clone(), Kind::Metric, &m.value);
+                }
+            }
+        }
+        for e in &r.campaigns {
+            let me = (Kind::Campaign, e.id.clone());
+            let d = &e.data;
+            for x in d.owner.iter() {
+                add(me.clone(), Kind::Role, &x.value);
+            }
+            for x in &d.goals {
+                add(me.clone(), Kind::Goal, &x.value);
+            }
+            for x in &d.personas {
+                add(me.clone(), Kind::Persona, &x.value);
+            }
+        }
+        for e in &r.budgets {
+            let me = (Kind::Budget, e.id.clone());
+            for x in e.data.owner.iter() {
+                add(me.clone(), Kind::Role, &x.value);
+            }
+            for line in e.data.lines.iter().flat_map(|l| l.value.iter()) {
+                for x in line.value.campaign.iter() {
+                    add(me.clone(), Kind::Campaign, &x.value);
+                }
+                for x in line.value.owner.iter() {
+                    add(me.clone(), Kind::Role, &x.value);
+                }
+            }
+        }
+        for e in &r.roles {
+            let me = (Kind::Role, e.id.clone());
+            let d = &e.data;
+            for x in d.reports_to.iter() {
+                add(me.clone(), Kind::Role, &x.value);
+            }
+            for x in &d.kpis {
+                add(me.clone(), Kind::Metric, &x.value);
+            }
+            for area in d.responsibilities.iter().flat_map(|a| a.value.iter()) {
+                for item in &area.value.items {
+                    for k in &item.value.kpis {
+                        add(me.clone(), Kind::Metric, &k.value);
+                    }
+                }
+            }
+            for x in &d.not_responsible_for {
+                if let Some(o) = &x.value.owner
+                    && self.role(&o.value).is_some()
+                {
+                    add(me.clone(), Kind::Role, &o.value);
+                }
+            }
+            for x in &d.escalations {
+                if let Some(o) = &x.value.to
+                    && self.role(&o.value).is_some()
+                {
+                    add(me.clone(), Kind::Role, &o.value);
+                }
+            }
+        }
+        for e in &r.calendars {
+            let me = (Kind::Calendar, e.id.clone());
+            for ev in e.data.events.iter().flat_map(|v| v.value.iter()) {
+                let v = &ev.value;
+                for x in v.owner.iter() {
+                    add(me.clone(), Kind::Role, &x.value);
+                }
+                for x in v.campaign.iter() {
+                    add(me.clone(), Kind::Campaign, &x.value);
+                }
+                for x in &v.personas {
+                    add(me.clone(), Kind::Persona, &x.value);
+                }
+                for x in v.goal.iter() {
+                    add(me.clone(), Kind::Goal, &x.value);
+                }
+            }
+        }
+        // `@kind/id` links in Markdown bodies.
+        let bodies = r
+            .pages
+            .iter()
+            .map(|e| (Kind::Page, &e.id, e.file, e.body.clone()))
+            .chain(
+                r.personas
+                    .iter()
+                    .map(|e| (Kind::Persona, &e.id, e.file, e.body.clone())),
+            )
+            .chain(
+                r.campaigns
+                    .iter()
+                    .map(|e| (Kind::Campaign, &e.id, e.file, e.body.clone())),
+            )
+            .chain(
+                r.roles
+                    .iter()
+                    .map(|e| (Kind::Role, &e.id, e.file, e.body.clone())),
+            )
+            .chain(
+                r.goals
+                    .iter()
+                    .map(|e| (Kind::Goal, &e.id, e.file, e.body.clone())),
+            );
+        for (kind, id, file, body) in bodies {
+            let Some(body) = body else { continue };
+            let text = &r.sources.get(file).text[body];
+            for (dest, _) in entity_links(text) {
+                if let Some((k, target, _)) = parse_link(&dest)
+                    && let Some(k) = Kind::from_folder(k)
+                {
+                    add((kind, id.clone()), k, target);
+                }
+            }
+        }
+        out
+    }
+
+    /// The entities that refer to `(kind, id)` and are in this build.
+    pub fn referenced_by(&self, kind: Kind, id: &str) -> Vec<Ref> {
+        self.backlinks
+            .get(&(kind, id.to_owned()))
+            .map(|set| set.iter().filter(|(k, i)| self.visible(*k, i)).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The actual of `metric` for `range`, from measurements up to today:
+    /// the sum, the latest, or the mean of those dated inside it.
+    pub fn actual(&self, metric: &Metric, range: &DateRange) -> Option<Decimal> {
+        let agg = metric.aggregation.as_ref()?.value;
+        let mut values: Vec<(Date, Decimal)> = metric
+            .measurements
+            .iter()
+            .filter_map(|m| {
+                let d = parse_date(&m.value.date.as_ref()?.value.0).ok()?;
+                let v = parse_decimal(&m.value.value.as_ref()?.value.0).ok()?;
+                (range.contains(d) && d <= self.today).then_some((d, v))
+            })
+            .collect();
+        if values.is_empty() {
+            return None;
+        }
+        values.sort_by_key(|(d, _)| *d);
+        Some(match agg {
+            Aggregation::Sum => values.iter().map(|(_, v)| *v).sum(),
+            Aggregation::Last => values.last()?.1,
+            Aggregation::Average => {
+                let sum: Decimal = values.iter().map(|(_, v)| *v).sum();
+                (sum / Decimal::from(values.len())).round_dp(4).normalize()
+            }
+        })
+    }
+
+    /// Progress from `baseline` to `target` over `range` at today.
+    pub fn progress(
+        &self,
+        metric: &Metric,
+        range: &DateRange,
+        baseline: Decimal,
+        target: Decimal,
+    ) -> Progress {
+        let expected = if self.today < range.start {
+            0.0
+        } else if self.today >= range.end {
+            1.0
+        } else {
+            ((self.today - range.start).get_days() as f64 + 1.0) / range.days() as f64
+        };
+        let actual = self.actual(metric, range);
+        let share = actual.and_then(|a| {
+            let span = target - baseline;
+            if span.is_zero() {
+                return None;
+            }
+            ((a - baseline) / span).to_f64()
+        });
+        let health = if self.today < range.start {
+            Health::NotStarted
+        } else {
+            match share {
+                None => Health::NoData,
+                Some(s) if s >= expected - 0.05 => Health::OnTrack,
+                Some(s) if s >= expected - 0.2 => Health::AtRisk,
+                Some(_) => Health::OffTrack,
+            }
+        };
+        Progress {
+            actual,
+            share,
+            expected,
+            health,
+        }
+    }
+
+    /// A key result's metric, baseline and target, when all are usable.
+    pub fn key_result(&self, kr: &KeyResult) -> Option<(&'a Entity<Metric>, Decimal, Decimal)> {
+        let metric = self.metric(&kr.metric.as_ref()?.value)?;
+        let b = parse_decimal(&kr.baseline.as_ref()?.value.0).ok()?;
+        let t = parse_decimal(&kr.target.as_ref()?.value.0).ok()?;
+        Some((metric, b, t))
+    }
+
+    pub fn direction(metric: &Metric) -> Direction {
+        metric.direction.as_ref().map_or(Direction::Increase, |d| d.value)
+    }
+
+    /// Every occurrence of the calendar's events inside the horizon (recurring
+    /// ones expanded, `except` dates skipped), sorted by date and time.
+    pub fn occurrences(&self, calendar_id: &str) -> Vec<Occurrence> {
+        let Some(cal) = self.calendar(calendar_id) else {
+            return Vec::new();
+        };
+        let tz = cal
+            .data
+            .timezone
+            .as_ref()
+            .map_or(self.timezone.as_str(), |t| t.value.as_str());
+        let until = self.horizon.end.to_datetime(Time::constant(23, 59, 59, 0));
+        let mut out = Vec::new();
+        for (i, ev) in cal.data.events.iter().flat_map(|v| v.value.iter()).enumerate() {
+            let v = &ev.value;
+            let start: Option<(DateTime, bool)> = match (&v.date, &v.start) {
+                (Some(d), _) => parse_date(&d.value.0)
+                    .ok()
+                    .map(|d| (d.to_datetime(Time::midnight()), false)),
+                (None, Some(s)) => match parse_datetime(&s.value) {
+                    Ok(When::Local(dt)) | Ok(When::Fixed(_, dt)) => Some((dt, true)),
+                    Err(_) => None,
+                },
+                _ => None,
+            };
+            let Some((start, timed)) = start else { continue };
+            let except: BTreeSet<Date> = v
+                .except
+                .iter()
+                .filter_map(|d| parse_date(&d.value.0).ok())
+                .collect();
+            let dates = match &v.repeat {
+                Some(rule) => {
+                    recurrence::expand(&rule.value, recurrence::Start::Local(start, tz), until, 2000)
+                }
+                None => vec![start],
+            };
+            for dt in dates {
+                if except.contains(&dt.date()) {
+                    continue;
+                }
+                out.push(Occurrence {
+                    date: dt.date(),
+                    time: timed.then(|| dt.time()),
+                    calendar: calendar_id.to_owned(),
+                    event: i,
+                });
+            }
+        }
+        out.sort();
+        out
+    }
+}

@@ -1,0 +1,279 @@
+//! Markdown to safe HTML: heading ids and a table of contents, `@kind/id`
+//! links resolved to relative URLs (or to plain text when the target is not
+//! in the build), raw HTML sanitized with an allow-list, plain text for
+//! search.
+
+use crate::load::Kind;
+use crate::validate::links::{markdown_options, parse_link};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// A heading listed in the table of contents.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TocEntry {
+    /// 2 or 3.
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A rendered Markdown text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rendered {
+    /// Sanitized HTML.
+    pub html: String,
+    /// Level-2 and level-3 headings, in order.
+    pub toc: Vec<TocEntry>,
+    /// The words, for search.
+    pub text: String,
+}
+
+/// How entity links are resolved for the page being rendered.
+pub trait LinkResolver {
+    /// The URL (relative to the current page) of an entity that is in the
+    /// build, or `None` to keep only the link text.
+    fn resolve(&self, kind: Kind, id: &str, fragment: Option<&str>) -> Option<String>;
+}
+
+/// Renders `markdown`. Heading ids are unique within the text.
+pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
+    let mut events: Vec<Event> = Vec::new();
+    let mut toc = Vec::new();
+    let mut text = String::new();
+    let mut used_ids: BTreeSet<String> = BTreeSet::new();
+    // Inside a heading: its level, explicit id, and buffered events.
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
+    // Depth of links being dropped (target not in the build).
+    let mut dropped_links: Vec<bool> = Vec::new();
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match &event {
+            Event::Text(t) | Event::Code(t) => {
+                if !text.is_empty() && !text.ends_with(' ') {
+                    text.push(' ');
+                }
+                text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with('@') => {
+                let resolved = parse_link(&dest_url).and_then(|(kind, target, fragment)| {
+                    links.resolve(Kind::from_folder(kind)?, target, fragment)
+                });
+                match resolved {
+                    Some(url) => {
+                        dropped_links.push(false);
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: CowStr::from(url),
+                            title,
+                            id,
+                        })
+                    }
+                    None => {
+                        dropped_links.push(true);
+                        continue;
+                    }
+                }
+            }
+            Event::Start(Tag::Link { .. }) => {
+                dropped_links.push(false);
+                event
+            }
+            Event::End(TagEnd::Link) => {
+                if dropped_links.pop() == Some(true) {
+                    continue;
+                }
+                event
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with('@') => {
+                let url = parse_link(&dest_url)
+                    .and_then(|(kind, target, fragment)| {
+                        links.resolve(Kind::from_folder(kind)?, target, fragment)
+                    })
+                    .unwrap_or_default();
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(url),
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        };
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, id.map(|i| i.to_string()), Vec::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, explicit, inner)) = heading.take() else {
+                    continue;
+                };
+                let plain: String = inner
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let base = explicit.unwrap_or_else(|| {
+                    let s = slug::slugify(&plain);
+                    if s.is_empty() { "section".to_owned() } else { s }
+                });
+                let mut hid = base.clone();
+                let mut n = 1;
+                while !used_ids.insert(hid.clone()) {
+                    hid = format!("{base}-{n}");
+                    n += 1;
+                }
+                let lvl = level as u8;
+                if lvl == 2 || lvl == 3 {
+                    toc.push(TocEntry {
+                        level: lvl,
+                        id: hid.clone(),
+                        text: plain,
+                    });
+                }
+                events.push(Event::Html(CowStr::from(format!(
+                    "<h{lvl} id=\"{}\">",
+                    escape_attr(&hid)
+                ))));
+                events.extend(inner);
+                events.push(Event::Html(CowStr::from(format!("</h{lvl}>\n"))));
+            }
+            e => match &mut heading {
+                Some((_, _, inner)) => inner.push(e),
+                None => events.push(e),
+            },
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered {
+        html: sanitizer().clean(&html).to_string(),
+        toc,
+        text: text.trim().to_owned(),
+    }
+}
+
+/// The allow-list: ammonia's defaults (no scripts, no event handlers, no
+/// `javascript:` URLs, no SVG or MathML) plus heading ids and task-list
+/// checkboxes.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+            b.add_tag_attributes(h, ["id"]);
+        }
+        b.add_tags(["input"]);
+        b.add_tag_attributes("input", ["type", "checked", "disabled"]);
+        b.add_tag_attributes("li", ["id"]);
+        b.add_tag_attributes("sup", ["id"]);
+        b.add_tag_attributes("div", ["id"]);
+        b.link_rel(Some("noopener noreferrer"));
+        b
+    })
+}
+
+/// Escapes text for an HTML attribute or element.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Links;
+    impl LinkResolver for Links {
+        fn resolve(&self, kind: Kind, id: &str, fragment: Option<&str>) -> Option<String> {
+            (id != "secret").then(|| {
+                let f = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+                format!("../../{}/{id}/index.html{f}", kind.folder())
+            })
+        }
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let r = render(
+            "## Goals\n\n### Goals\n\n## Café & co\n\n## Goals {#custom}\n",
+            &Links,
+        );
+        assert!(r.html.contains("<h2 id=\"goals\">Goals</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"goals-1\">Goals</h3>"));
+        assert!(
+            r.html.contains("<h2 id=\"cafe-co\">Café &amp; co</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h2 id=\"custom\">"));
+        assert_eq!(r.toc.len(), 4);
+        assert_eq!(r.toc[1].level, 3);
+    }
+
+    #[test]
+    fn entity_links_become_relative_urls_or_text() {
+        let r = render("Ask [the manager](@roles/smm) or [them](@roles/secret).", &Links);
+        assert!(
+            r.html.contains(
+                "<a href=\"../../roles/smm/index.html\" rel=\"noopener noreferrer\">the manager</a>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(" or them."), "{}", r.html);
+        assert!(!r.html.contains("secret"));
+        let r = render("[KR](@goals/grow#followers)", &Links);
+        assert!(r.html.contains("../../goals/grow/index.html#followers"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitized() {
+        let r = render(
+            "<script>alert(1)</script>\n\n<p onclick=\"x()\">hi</p>\n\n[x](javascript:alert(1)) <img src=x onerror=y>\n\n<svg><animate/></svg>",
+            &Links,
+        );
+        for bad in [
+            "<script",
+            "onclick",
+            "javascript:",
+            "onerror",
+            "<svg",
+            "alert(1)</script",
+        ] {
+            assert!(!r.html.contains(bad), "{bad} in {}", r.html);
+        }
+    }
+
+    #[test]
+    fn plain_text_for_search() {
+        let r = render("# Title\n\nSome *emphasis* and `code`.", &Links);
+        assert_eq!(r.text, "Title Some emphasis and code .");
+    }
+}

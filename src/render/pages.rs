@@ -1,0 +1,2120 @@
+//! Every page of the site, one function per kind of page.
+
+use super::context::*;
+use super::{Builder, PageSpec, charts, feeds, format, jsonld, search, url};
+use crate::graph::{Health, Progress};
+use crate::load::{Entity, Kind};
+use crate::model::content::{Aggregation, Direction};
+use crate::model::money::{Currency, parse_decimal};
+use crate::model::period::{DateRange, Period, parse_date};
+use crate::model::role::{EmploymentType, Remote, Role, SalaryPer};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::collections::{BTreeMap, BTreeSet};
+
+type R = anyhow::Result<()>;
+
+pub fn all(b: &mut Builder) -> R {
+    home(b)?;
+    pages(b)?;
+    personas(b)?;
+    goals(b)?;
+    metrics(b)?;
+    campaigns(b)?;
+    budgets(b)?;
+    roles(b)?;
+    jobs(b)?;
+    routing(b)?;
+    raci(b)?;
+    schedule(b)?;
+    calendar_feeds(b);
+    search_page(b)?;
+    not_found(b)?;
+    sitemap(b);
+    playbook_json(b)?;
+    Ok(())
+}
+
+fn text(v: &Option<crate::model::Located<String>>) -> String {
+    v.as_ref().map_or(String::new(), |t| t.value.clone())
+}
+
+fn opt_text(v: &Option<crate::model::Located<String>>) -> Option<String> {
+    v.as_ref().map(|t| t.value.clone())
+}
+
+fn strings(v: &[crate::model::Located<String>]) -> Vec<String> {
+    v.iter().map(|t| t.value.clone()).collect()
+}
+
+fn enum_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn channel_name(b: &Builder, id: &str) -> String {
+    b.g.raw
+        .settings
+        .as_ref()
+        .and_then(|s| s.data.channels.get(id))
+        .and_then(|c| c.value.name.as_ref())
+        .map_or(id.to_owned(), |n| n.value.clone())
+}
+
+fn department_name(b: &Builder, id: &str) -> String {
+    b.g.raw
+        .settings
+        .as_ref()
+        .and_then(|s| s.data.departments.get(id))
+        .and_then(|d| d.value.name.as_ref())
+        .map_or(id.to_owned(), |n| n.value.clone())
+}
+
+fn visible<'e, T>(b: &Builder, kind: Kind, list: &'e [Entity<T>]) -> Vec<&'e Entity<T>> {
+    list.iter().filter(|e| b.g.visible(kind, &e.id)).collect()
+}
+
+fn period_label(p: &Period, fy: u8) -> (String, String) {
+    let r = p.range(fy);
+    (
+        p.to_string(),
+        format!("{} – {}", format::date(r.start), format::date(r.end)),
+    )
+}
+
+// ---------------------------------------------------------------- home
+
+fn home(b: &mut Builder) -> R {
+    let path = "index.html";
+    let intro =
+        b.g.raw
+            .index
+            .as_ref()
+            .map(|e| b.body(path, e))
+            .unwrap_or_default();
+    let goals = goal_tree(b).into_iter().filter(|g| g.depth == 0).collect();
+    let budgets = visible(b, Kind::Budget, &b.g.raw.budgets)
+        .iter()
+        .map(|e| budget_summary(b, e))
+        .collect();
+    let upcoming = occurrences(b, |_| true)
+        .into_iter()
+        .filter(|o| o.0 >= b.g.today)
+        .take(8)
+        .map(|o| o.1)
+        .collect();
+    let jobs = open_jobs(b);
+    let pages = b.links(Kind::Page, b.g.raw.pages.iter().map(|e| e.id.as_str()));
+    let mut counts = Vec::new();
+    for (kind, label, url) in [
+        (Kind::Persona, "personas", "personas/index.html"),
+        (Kind::Goal, "goals", "goals/index.html"),
+        (Kind::Campaign, "campaigns", "campaigns/index.html"),
+        (Kind::Role, "roles", "roles/index.html"),
+    ] {
+        let n =
+            b.g.raw
+                .ids(kind)
+                .iter()
+                .filter(|id| b.g.visible(kind, id))
+                .count();
+        if n > 0 {
+            counts.push(Count {
+                label: label.into(),
+                value: n,
+                url: url.into(),
+            });
+        }
+    }
+    let title = b.site.title.clone();
+    let mut spec = PageSpec::new(path, "index.html", "home", title.clone());
+    spec.description = b.site.description.clone();
+    spec.toc = intro.toc.clone();
+    b.search.push(search::Document::new(
+        "page",
+        title,
+        path.into(),
+        b.site.description.clone().unwrap_or_default(),
+        &intro.text,
+    ));
+    b.emit(
+        spec,
+        &Home {
+            intro: intro.html,
+            goals,
+            budgets,
+            upcoming,
+            jobs,
+            pages: sorted_pages(b, pages),
+            counts,
+        },
+    )
+}
+
+fn sorted_pages(b: &Builder, mut pages: Vec<Link>) -> Vec<Link> {
+    let weight = |url: &str| -> i64 {
+        b.g.raw
+            .pages
+            .iter()
+            .find(|p| super::url(Kind::Page, &p.id) == url)
+            .and_then(|p| p.data.weight.as_ref())
+            .and_then(|w| w.value.0.parse().ok())
+            .unwrap_or(0)
+    };
+    pages.sort_by(|a, c| (weight(&a.url), &a.title).cmp(&(weight(&c.url), &c.title)));
+    pages
+}
+
+// ---------------------------------------------------------------- pages
+
+fn pages(b: &mut Builder) -> R {
+    for e in visible(b, Kind::Page, &b.g.raw.pages) {
+        let path = url(Kind::Page, &e.id);
+        let body = b.body(&path, e);
+        let title = text(&e.data.title);
+        let mut spec = PageSpec::new(path.clone(), "page.html", "pages", title.clone());
+        spec.description = opt_text(&e.data.description);
+        spec.toc = body.toc.clone();
+        spec.referenced_by = b.referenced_by(Kind::Page, &e.id);
+        b.search.push(search::Document::new(
+            "page",
+            title,
+            path,
+            spec.description.clone().unwrap_or_default(),
+            &body.text,
+        ));
+        b.emit(spec, &Body { body: body.html })?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- personas
+
+fn persona_kind(e: &Entity<crate::model::content::Persona>) -> String {
+    e.data
+        .kind
+        .as_ref()
+        .map_or("buyer".into(), |k| enum_name(&k.value))
+}
+
+fn personas(b: &mut Builder) -> R {
+    let list = visible(b, Kind::Persona, &b.g.raw.personas);
+    if list.is_empty() {
+        return Ok(());
+    }
+    let cards = list
+        .iter()
+        .map(|e| PersonaCard {
+            link: b.link(Kind::Persona, &e.id).expect("visible"),
+            kind: persona_kind(e),
+            summary: text(&e.data.summary),
+            channels: e
+                .data
+                .channels
+                .iter()
+                .map(|c| channel_name(b, &c.value))
+                .collect(),
+        })
+        .collect();
+    b.emit(
+        PageSpec::new("personas/index.html", "personas.html", "personas", "Personas"),
+        &Personas { personas: cards },
+    )?;
+    for e in list {
+        let path = url(Kind::Persona, &e.id);
+        let p = &e.data;
+        let body = b.body(&path, e);
+        let name = text(&p.name);
+        let mut spec = PageSpec::new(path.clone(), "persona.html", "personas", name.clone());
+        spec.description = opt_text(&p.summary);
+        spec.toc = body.toc.clone();
+        spec.referenced_by = b.referenced_by(Kind::Persona, &e.id);
+        b.search.push(search::Document::new(
+            "persona",
+            name,
+            path,
+            text(&p.summary),
+            &body.text,
+        ));
+        let data = PersonaPage {
+            kind: persona_kind(e),
+            summary: text(&p.summary),
+            demographics: p
+                .demographics
+                .iter()
+                .map(|(k, v)| Pair {
+                    key: k.value.replace('_', " "),
+                    value: v.value.clone(),
+                })
+                .collect(),
+            goals: strings(&p.goals),
+            pain_points: strings(&p.pain_points),
+            objections: strings(&p.objections),
+            channels: p.channels.iter().map(|c| channel_name(b, &c.value)).collect(),
+            content_preferences: strings(&p.content_preferences),
+            quotes: p
+                .quotes
+                .iter()
+                .map(|q| Quote {
+                    text: text(&q.value.text),
+                    source: opt_text(&q.value.source),
+                })
+                .collect(),
+            avatar: p
+                .avatar
+                .as_ref()
+                .map(|a| a.value.trim_start_matches("static/").to_owned()),
+            body: body.html,
+        };
+        b.emit(spec, &data)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- goals
+
+fn progress_summary(
+    b: &Builder,
+    id: &str,
+    title: String,
+    metric: Option<&Entity<crate::model::content::Metric>>,
+    baseline: Decimal,
+    target: Decimal,
+    p: &Progress,
+) -> KeyResultSummary {
+    let share = p.share.map(|s| (s * 100.0).round() as i64);
+    let clamped = p.share.map(|s| s.clamp(0.0, 1.0));
+    let label = format!("{title}: progress");
+    KeyResultSummary {
+        id: id.into(),
+        title,
+        metric: metric.and_then(|m| b.link(Kind::Metric, &m.id)),
+        baseline: format::number(baseline),
+        target: format::number(target),
+        actual: p.actual.map(format::number),
+        progress_percent: share,
+        expected_percent: (p.expected * 100.0).round() as i64,
+        health: enum_name(&p.health),
+        health_label: p.health.label().into(),
+        bar: charts::progress_bar(&label, clamped.unwrap_or(0.0), Some(p.expected)),
+    }
+}
+
+fn key_results(b: &Builder, e: &Entity<crate::model::content::Goal>) -> Vec<KeyResultDetail> {
+    let fy = b.g.fy_start;
+    let Some(period) = b.g.goal_period(&e.data) else {
+        return Vec::new();
+    };
+    let range = period.range(fy);
+    let mut out = Vec::new();
+    for kr in &e.data.key_results {
+        let k = &kr.value;
+        let Some((metric, baseline, target)) = b.g.key_result(k) else {
+            continue;
+        };
+        let kr_id = text(&k.id);
+        let title = k.title.as_ref().map_or_else(
+            || {
+                format!(
+                    "{} to {}",
+                    b.g.title(Kind::Metric, &metric.id),
+                    format::number(target)
+                )
+            },
+            |t| t.value.clone(),
+        );
+        let p = b.g.progress(&metric.data, &range, baseline, target);
+        // Metrics of internal visibility stay out of a public build, and with
+        // them the actuals derived from their measurements.
+        let metric_visible = b.g.visible(Kind::Metric, &metric.id);
+        let p = if metric_visible {
+            p
+        } else {
+            Progress {
+                actual: None,
+                share: None,
+                health: Health::NoData,
+                ..p
+            }
+        };
+        let summary = progress_summary(b, &kr_id, title, Some(metric), baseline, target, &p);
+        let mut cascade: Vec<(Period, Decimal)> = k
+            .cascade
+            .iter()
+            .filter_map(|(key, v)| Some((Period::parse(&key.value).ok()?, parse_decimal(&v.value.0).ok()?)))
+            .collect();
+        cascade.sort_by_key(|(p, _)| (p.granularity(), p.range(fy).start));
+        let rows = cascade
+            .into_iter()
+            .map(|(per, t)| {
+                let r = per.range(fy);
+                let pr = b.g.progress(&metric.data, &r, baseline, t);
+                let pr = if metric_visible {
+                    pr
+                } else {
+                    Progress {
+                        actual: None,
+                        share: None,
+                        health: Health::NoData,
+                        ..pr
+                    }
+                };
+                let (label, dates) = period_label(&per, fy);
+                CascadeRow {
+                    period: label,
+                    dates,
+                    target: format::number(t),
+                    actual: pr.actual.map(format::number),
+                    health: enum_name(&pr.health),
+                    health_label: pr.health.label().into(),
+                }
+            })
+            .collect();
+        out.push(KeyResultDetail {
+            summary,
+            direction: enum_name(&crate::graph::Graph::direction(&metric.data)),
+            aggregation: metric
+                .data
+                .aggregation
+                .as_ref()
+                .map_or(String::new(), |a| enum_name(&a.value)),
+            cascade: rows,
+        });
+    }
+    out
+}
+
+/// Goals as a tree, depth first, top goals (and goals whose parent is not
+/// in the build) at depth 0.
+fn goal_tree(b: &Builder) -> Vec<GoalSummary> {
+    let goals = visible(b, Kind::Goal, &b.g.raw.goals);
+    let ids: BTreeSet<&str> = goals.iter().map(|g| g.id.as_str()).collect();
+    let mut children: BTreeMap<Option<&str>, Vec<&Entity<crate::model::content::Goal>>> = BTreeMap::new();
+    for g in &goals {
+        let parent = g
+            .data
+            .parent
+            .as_ref()
+            .map(|p| p.value.as_str())
+            .filter(|p| ids.contains(p));
+        children.entry(parent).or_default().push(g);
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Entity<crate::model::content::Goal>, usize)> = children
+        .get(&None)
+        .map(|v| v.iter().rev().map(|g| (*g, 0)).collect())
+        .unwrap_or_default();
+    let mut seen = BTreeSet::new();
+    while let Some((g, depth)) = stack.pop() {
+        if !seen.insert(g.id.as_str()) {
+            continue;
+        }
+        out.push(GoalSummary {
+            link: b.link(Kind::Goal, &g.id).expect("visible"),
+            period: g
+                .data
+                .period
+                .as_ref()
+                .and_then(|p| b.g.period(&p.value))
+                .map_or(String::new(), |p| p.to_string()),
+            owner: g.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
+            depth,
+            key_results: key_results(b, g).into_iter().map(|k| k.summary).collect(),
+        });
+        if let Some(kids) = children.get(&Some(g.id.as_str())) {
+            for k in kids.iter().rev() {
+                stack.push((k, depth + 1));
+            }
+        }
+    }
+    out
+}
+
+fn goals(b: &mut Builder) -> R {
+    let list = visible(b, Kind::Goal, &b.g.raw.goals);
+    if list.is_empty() {
+        return Ok(());
+    }
+    let tree = goal_tree(b);
+    b.emit(
+        PageSpec::new("goals/index.html", "goals.html", "goals", "Goals"),
+        &Goals { goals: tree },
+    )?;
+    for e in list {
+        let path = url(Kind::Goal, &e.id);
+        let body = b.body(&path, e);
+        let g = &e.data;
+        let title = text(&g.title);
+        let period = b.g.goal_period(g);
+        let (period_text, dates) = period.map(|p| period_label(&p, b.g.fy_start)).unwrap_or_default();
+        let children = b.links(
+            Kind::Goal,
+            b.g.raw
+                .goals
+                .iter()
+                .filter(|c| c.data.parent.as_ref().is_some_and(|p| p.value == e.id))
+                .map(|c| c.id.as_str()),
+        );
+        let campaigns = b.links(
+            Kind::Campaign,
+            b.g.raw
+                .campaigns
+                .iter()
+                .filter(|c| {
+                    c.data
+                        .goals
+                        .iter()
+                        .any(|r| r.value.split('#').next() == Some(e.id.as_str()))
+                })
+                .map(|c| c.id.as_str()),
+        );
+        let mut spec = PageSpec::new(path.clone(), "goal.html", "goals", title.clone());
+        spec.description = Some(format!("{title} ({period_text})"));
+        spec.toc = body.toc.clone();
+        spec.referenced_by = b.referenced_by(Kind::Goal, &e.id);
+        b.search.push(search::Document::new(
+            "goal",
+            title,
+            path,
+            period_text.clone(),
+            &body.text,
+        ));
+        let data = GoalPage {
+            period: period_text,
+            period_dates: dates,
+            owner: g.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
+            parent: g.parent.as_ref().and_then(|p| b.link(Kind::Goal, &p.value)),
+            children,
+            personas: b.links(Kind::Persona, g.personas.iter().map(|p| p.value.as_str())),
+            campaigns,
+            key_results: key_results(b, e),
+            body: body.html,
+        };
+        b.emit(spec, &data)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- metrics
+
+fn metrics(b: &mut Builder) -> R {
+    let list = visible(b, Kind::Metric, &b.g.raw.metrics);
+    if list.is_empty() {
+        return Ok(());
+    }
+    let rows = list
+        .iter()
+        .map(|e| {
+            let latest = e
+                .data
+                .measurements
+                .iter()
+                .filter_map(|m| {
+                    Some((
+                        parse_date(&m.value.date.as_ref()?.value.0).ok()?,
+                        m.value.value.as_ref()?.value.0.clone(),
+                    ))
+                })
+                .filter(|(d, _)| *d <= b.g.today)
+                .max_by_key(|(d, _)| *d)
+                .and_then(|(_, v)| parse_decimal(&v).ok().map(format::number));
+            MetricRow {
+                link: b.link(Kind::Metric, &e.id).expect("visible"),
+                unit: e
+                    .data
+                    .unit
+                    .as_ref()
+                    .map_or(String::new(), |u| enum_name(&u.value)),
+                direction: e
+                    .data
+                    .direction
+                    .as_ref()
+                    .map_or(String::new(), |d| enum_name(&d.value)),
+                latest,
+                owner: e.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
+            }
+        })
+        .collect();
+    b.emit(
+        PageSpec::new("metrics/index.html", "metrics.html", "goals", "Metrics"),
+        &Metrics { metrics: rows },
+    )?;
+    for e in list {
+        let path = url(Kind::Metric, &e.id);
+        let m = &e.data;
+        let name = text(&m.name);
+        let desc_html = m
+            .description
+            .as_ref()
+            .map(|d| b.markdown(&path, &d.value))
+            .unwrap_or_default();
+        let mut measured: Vec<(Date, Decimal)> = m
+            .measurements
+            .iter()
+            .filter_map(|x| {
+                Some((
+                    parse_date(&x.value.date.as_ref()?.value.0).ok()?,
+                    parse_decimal(&x.value.value.as_ref()?.value.0).ok()?,
+                ))
+            })
+            .collect();
+        measured.sort();
+        // Targets from key results that use this metric (visible goals only).
+        let mut targets = Vec::new();
+        let mut target_points: BTreeMap<Date, Decimal> = BTreeMap::new();
+        for g in visible(b, Kind::Goal, &b.g.raw.goals) {
+            for kr in &g.data.key_results {
+                let k = &kr.value;
+                if k.metric.as_ref().map(|x| x.value.as_str()) != Some(e.id.as_str()) {
+                    continue;
+                }
+                let goal_link = b.link(Kind::Goal, &g.id).expect("visible");
+                let mut entries: Vec<(Period, Decimal)> = Vec::new();
+                if let (Some(p), Some(t)) = (
+                    b.g.goal_period(&g.data),
+                    k.target.as_ref().and_then(|t| parse_decimal(&t.value.0).ok()),
+                ) {
+                    entries.push((p, t));
+                }
+                for (key, v) in k.cascade.iter() {
+                    if let (Ok(p), Ok(t)) = (Period::parse(&key.value), parse_decimal(&v.value.0)) {
+                        entries.push((p, t));
+                    }
+                }
+                entries.sort_by_key(|(p, _)| (p.granularity(), p.range(b.g.fy_start).start));
+                for (p, t) in &entries {
+                    targets.push(TargetRow {
+                        goal: goal_link.clone(),
+                        key_result: text(&k.id),
+                        period: p.to_string(),
+                        target: format::number(*t),
+                    });
+                    if p.granularity() == crate::model::period::Granularity::Month
+                        || m.aggregation
+                            .as_ref()
+                            .is_some_and(|a| a.value == Aggregation::Last)
+                            && p.granularity() <= crate::model::period::Granularity::Month
+                    {
+                        target_points.entry(p.range(b.g.fy_start).end).or_insert(*t);
+                    }
+                }
+            }
+        }
+        let chart = metric_chart(&name, &measured, &target_points);
+        let mut spec = PageSpec::new(path.clone(), "metric.html", "goals", name.clone());
+        spec.description = opt_text(&m.definition);
+        spec.referenced_by = b.referenced_by(Kind::Metric, &e.id);
+        b.search.push(search::Document::new(
+            "metric",
+            name,
+            path,
+            text(&m.definition),
+            &desc_html.text,
+        ));
+        let data = MetricPage {
+            definition: text(&m.definition),
+            unit: m.unit.as_ref().map_or(String::new(), |u| enum_name(&u.value)),
+            direction: m
+                .direction
+                .as_ref()
+                .map_or(String::new(), |d| enum_name(&d.value)),
+            aggregation: m
+                .aggregation
+                .as_ref()
+                .map_or(String::new(), |a| enum_name(&a.value)),
+            owner: m.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
+            measurements: measured
+                .iter()
+                .map(|(d, v)| Pair {
+                    key: d.to_string(),
+                    value: format::number(*v),
+                })
+                .collect(),
+            targets,
+            chart,
+            body: desc_html.html,
+        };
+        b.emit(spec, &data)?;
+    }
+    Ok(())
+}
+
+fn metric_chart(name: &str, measured: &[(Date, Decimal)], targets: &BTreeMap<Date, Decimal>) -> String {
+    let dates: BTreeSet<Date> = measured
+        .iter()
+        .map(|(d, _)| *d)
+        .chain(targets.keys().copied())
+        .collect();
+    if dates.is_empty() {
+        return String::new();
+    }
+    let labels: Vec<String> = dates.iter().map(|d| d.strftime("%b %Y").to_string()).collect();
+    let measured_map: BTreeMap<Date, Decimal> = measured.iter().copied().collect();
+    let series = vec![
+        charts::Series {
+            name: "Target".into(),
+            class: "target".into(),
+            values: dates
+                .iter()
+                .map(|d| targets.get(d).and_then(|v| v.to_f64()))
+                .collect(),
+        },
+        charts::Series {
+            name: "Measured".into(),
+            class: "measured".into(),
+            values: dates
+                .iter()
+                .map(|d| measured_map.get(d).and_then(|v| v.to_f64()))
+                .collect(),
+        },
+    ];
+    charts::line_chart(
+        &format!("{name}: targets and measurements"),
+        &format!("Targets from goals and measured values of {name} over time"),
+        &labels,
+        &series,
+        &|v| format::number(Decimal::from_f64_retain(v).unwrap_or_default().round_dp(2)),
+    )
+}
+
+// ---------------------------------------------------------------- campaigns
+
+fn campaign_dates(c: &crate::model::content::Campaign) -> Option<DateRange> {
+    Some(DateRange {
+        start: parse_date(&c.start.as_ref()?.value.0).ok()?,
+        end: parse_date(&c.end.as_ref()?.value.0).ok()?,
+    })
+}
+
+fn campaign_status(b: &Builder, r: Option<DateRange>) -> String {
+    match r {
+        Some(r) if b.g.today < r.start => "upcoming".into(),
+        Some(r) if b.g.today > r.end => "finished".into(),
+        Some(_) => "running".into(),
+        None => String::new(),
+    }
+}
+
+fn campaigns(b: &mut Builder) -> R {
+    let list = visible(b, Kind::Campaign, &b.g.raw.campaigns);
+    if list.is_empty() {
+        return Ok(());
+    }
+    let mut rows: Vec<CampaignRow> = list
+        .iter()
+        .map(|e| {
+            let r = campaign_dates(&e.data);
+            CampaignRow {
+                link: b.link(Kind::Campaign, &e.id).expect("visible"),
+                start: r.map(|r| format::date(r.start)).unwrap_or_default(),
+                end: r.map(|r| format::date(r.end)).unwrap_or_default(),
+                owner: e.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
+                status: campaign_status(b, r),
+            }
+        })
+        .collect();
+    rows.sort_by_key(|r| r.start.clone());
+    let timeline = timeline(b, &list);
+    b.emit(
+        PageSpec::new("campaigns/index.html", "campaigns.html", "campaigns", "Campaigns"),
+        &Campaigns {
+            timeline,
+            campaigns: rows,
+        },
+    )?;
+    for e in list {
+        let path = url(Kind::Campaign, &e.id);
+        let c = &e.data;
+        let body = b.body(&path, e);
+        let name = text(&c.name);
+        let dates = campaign_dates(c);
+        let lines = budget_lines(b, |l| l.campaign.as_ref().is_some_and(|x| x.value == e.id));
+        // Cost from visible budgets only: internal amounts stay out of public builds.
+        let mut cost = Decimal::ZERO;
+        let mut uses_planned = false;
+        let mut currency: Option<Currency> = None;
+        for (budget, line) in
+            budget_line_entities(b, |l| l.campaign.as_ref().is_some_and(|x| x.value == e.id))
+        {
+            currency = currency.or(budget_currency(b, budget));
+            match line.actual.as_ref().and_then(|a| parse_decimal(&a.value.0).ok()) {
+                Some(a) => cost += a,
+                None => {
+                    uses_planned = true;
+                    cost += line
+                        .planned
+                        .as_ref()
+                        .and_then(|p| parse_decimal(&p.value.0).ok())
+                        .unwrap_or_default();
+                }
+            }
+        }
+        let has_cost = !lines.is_empty();
+        let currency = currency.or(b.g.currency);
+        let revenue = c
+            .attributed_revenue
+            .as_ref()
+            .and_then(|r| parse_decimal(&r.value.0).ok());
+        let roi = match (revenue, has_cost && !cost.is_zero()) {
+            (Some(rev), true) => ((rev - cost) / cost).to_f64().map(format::percent),
+            _ => None,
+        };
+        let events = occurrences(b, |ev| ev.campaign.as_ref().is_some_and(|x| x.value == e.id))
+            .into_iter()
+            .map(|o| o.1)
+            .collect();
+        let mut spec = PageSpec::new(path.clone(), "campaign.html", "campaigns", name.clone());
+        spec.description =
+            dates.map(|r| format!("{name}: {} – {}", format::date(r.start), format::date(r.end)));
+        spec.toc = body.toc.clone();
+        spec.referenced_by = b.referenced_by(Kind::Campaign, &e.id);
+        b.search.push(search::Document::new(
+            "campaign",
+            name,
+            path,
+            spec.description.clone().unwrap_or_default(),
+            &body.text,
+        ));
+        let mut goals: Vec<Link> = Vec::new();
+        for g in &c.goals {
+            let (goal, kr) = match g.value.split_once('#') {
+                Some((g, k)) => (g, Some(k)),
+                None => (g.value.as_str(), None),
+            };
+            if let Some(mut l) = b.link(Kind::Goal, goal) {
+                if let Some(kr) = kr {
+                    l.url = format!("{}#kr-{kr}", l.url);
+                    l.title = format!("{} ({kr})", l.title);
+                }
+                goals.push(l);
+            }
+        }
+        let data = CampaignPage {
+            start: dates.map(|r| format::date(r.start)).unwrap_or_default(),
+            end: dates.map(|r| format::date(r.end)).unwrap_or_default(),
+            status: campaign_status(b, dates),
+            owner: c.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
+            goals,
+            personas: b.links(Kind::Persona, c.personas.iter().map(|p| p.value.as_str())),
+            channels: c.channels.iter().map(|ch| channel_name(b, &ch.value)).collect(),
+            events,
+            lines,
+            cost: has_cost.then(|| format::money(cost, currency.as_ref())),
+            cost_uses_planned: uses_planned,
+            revenue: revenue.map(|r| format::money(r, currency.as_ref())),
+            roi,
+            schedule: format!("schedule/campaigns/{}/index.html", e.id),
+            body: body.html,
+        };
+        b.emit(spec, &data)?;
+    }
+    Ok(())
+}
+
+/// An SVG timeline (Gantt bars) of the campaigns, drawn here because its
+/// geometry is data, not style.
+fn timeline(b: &Builder, list: &[&Entity<crate::model::content::Campaign>]) -> String {
+    let mut items: Vec<(String, DateRange)> = list
+        .iter()
+        .filter_map(|e| Some((text(&e.data.name), campaign_dates(&e.data)?)))
+        .collect();
+    if items.is_empty() {
+        return String::new();
+    }
+    items.sort_by_key(|(_, r)| r.start);
+    let start = items
+        .iter()
+        .map(|(_, r)| r.start)
+        .min()
+        .expect("items")
+        .first_of_month();
+    let end = items
+        .iter()
+        .map(|(_, r)| r.end)
+        .max()
+        .expect("items")
+        .last_of_month();
+    let days = ((end - start).get_days() + 1).max(1) as f64;
+    let (w, label_w, row_h) = (800.0, 180.0, 28.0);
+    let h = 30.0 + row_h * items.len() as f64;
+    let x = |d: Date| label_w + ((d - start).get_days() as f64 / days) * (w - label_w - 10.0);
+    let mut svg = format!(
+        "<figure class=\"chart timeline\"><svg class=\"chart-svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"timeline-title\"><title id=\"timeline-title\">Campaign timeline</title>"
+    );
+    let mut m = start;
+    while m <= end {
+        let xm = x(m);
+        svg.push_str(&format!(
+            "<line class=\"grid\" x1=\"{xm:.1}\" y1=\"20\" x2=\"{xm:.1}\" y2=\"{h}\"/><text class=\"axis\" x=\"{:.1}\" y=\"14\">{}</text>",
+            xm + 2.0,
+            m.strftime("%b")
+        ));
+        m = m.last_of_month().tomorrow().unwrap_or(end);
+        if m == end {
+            break;
+        }
+    }
+    if b.g.today >= start && b.g.today <= end {
+        let xt = x(b.g.today);
+        svg.push_str(&format!(
+            "<line class=\"today\" x1=\"{xt:.1}\" y1=\"20\" x2=\"{xt:.1}\" y2=\"{h}\"/>"
+        ));
+    }
+    for (i, (name, r)) in items.iter().enumerate() {
+        let y = 24.0 + row_h * i as f64;
+        let (x1, x2) = (x(r.start), x(r.end.tomorrow().unwrap_or(r.end)));
+        svg.push_str(&format!(
+            "<text class=\"label\" x=\"0\" y=\"{:.1}\">{}</text><rect class=\"bar series-campaign\" x=\"{x1:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\"><title>{}: {} – {}</title></rect>",
+            y + 15.0,
+            super::markdown::escape_attr(name),
+            (x2 - x1).max(2.0),
+            row_h - 8.0,
+            super::markdown::escape_attr(name),
+            format::date(r.start),
+            format::date(r.end)
+        ));
+    }
+    svg.push_str("</svg><figcaption>Campaign timeline</figcaption></figure>");
+    svg
+}
+
+// ---------------------------------------------------------------- budgets
+
+fn budget_currency(b: &Builder, e: &Entity<crate::model::budget::Budget>) -> Option<Currency> {
+    match &e.data.currency {
+        Some(c) => Currency::parse(&c.value).ok(),
+        None => b.g.currency,
+    }
+}
+
+fn budget_line_entities<'a>(
+    b: &Builder<'a>,
+    keep: impl Fn(&crate::model::budget::BudgetLine) -> bool,
+) -> Vec<(
+    &'a Entity<crate::model::budget::Budget>,
+    &'a crate::model::budget::BudgetLine,
+)> {
+    let mut out = Vec::new();
+    for e in
+        b.g.raw
+            .budgets
+            .iter()
+            .filter(|e| b.g.visible(Kind::Budget, &e.id))
+    {
+        for line in e.data.lines.iter().flat_map(|l| l.value.iter()) {
+            if keep(&line.value) {
+                out.push((e, &line.value));
+            }
+        }
+    }
+    out
+}
+
+fn line_row(
+    b: &Builder,
+    budget: &Entity<crate::model::budget::Budget>,
+    l: &crate::model::budget::BudgetLine,
+) -> LineRow {
+    let cur = budget_currency(b, budget);
+    let planned = l
+        .planned
+        .as_ref()
+        .and_then(|p| parse_decimal(&p.value.0).ok())
+        .unwrap_or_default();
+    let actual = l.actual.as_ref().and_then(|a| parse_decimal(&a.value.0).ok());
+    let period = l
+        .period
+        .as_ref()
+        .and_then(|p| b.g.period(&p.value))
+        .or_else(|| budget.data.period.as_ref().and_then(|p| b.g.period(&p.value)));
+    LineRow {
+        id: text(&l.id),
+        title: l
+            .title
+            .as_ref()
+            .map_or_else(|| text(&l.id).replace('-', " "), |t| t.value.clone()),
+        budget: b.link(Kind::Budget, &budget.id),
+        category: l.category.as_ref().map_or(String::new(), |c| enum_name(&c.value)),
+        channel: l.channel.as_ref().map(|c| channel_name(b, &c.value)),
+        campaign: l.campaign.as_ref().and_then(|c| b.link(Kind::Campaign, &c.value)),
+        period: period.map_or(String::new(), |p| p.to_string()),
+        planned: format::money(planned, cur.as_ref()),
+        actual: actual.map(|a| format::money(a, cur.as_ref())),
+        over: actual.is_some_and(|a| a > planned),
+    }
+}
+
+fn budget_lines(b: &Builder, keep: impl Fn(&crate::model::budget::BudgetLine) -> bool) -> Vec<LineRow> {
+    budget_line_entities(b, keep)
+        .into_iter()
+        .map(|(e, l)| line_row(b, e, l))
+        .collect()
+}
+
+fn sums(e: &Entity<crate::model::budget::Budget>) -> (Decimal, Decimal, Decimal) {
+    let total = e
+        .data
+        .total
+        .as_ref()
+        .and_then(|t| parse_decimal(&t.value.0).ok())
+        .unwrap_or_default();
+    let mut planned = Decimal::ZERO;
+    let mut actual = Decimal::ZERO;
+    for l in e.data.lines.iter().flat_map(|l| l.value.iter()) {
+        planned += l
+            .value
+            .planned
+            .as_ref()
+            .and_then(|p| parse_decimal(&p.value.0).ok())
+            .unwrap_or_default();
+        actual += l
+            .value
+            .actual
+            .as_ref()
+            .and_then(|a| parse_decimal(&a.value.0).ok())
+            .unwrap_or_default();
+    }
+    (total, planned, actual)
+}
+
+fn budget_summary(b: &Builder, e: &Entity<crate::model::budget::Budget>) -> BudgetSummary {
+    let cur = budget_currency(b, e);
+    let (total, planned, actual) = sums(e);
+    BudgetSummary {
+        link: b.link(Kind::Budget, &e.id).expect("visible"),
+        period: e
+            .data
+            .period
+            .as_ref()
+            .and_then(|p| b.g.period(&p.value))
+            .map_or(String::new(), |p| p.to_string()),
+        total: format::money(total, cur.as_ref()),
+        planned: format::money(planned, cur.as_ref()),
+        actual: format::money(actual, cur.as_ref()),
+        spent_percent: if total.is_zero() {
+            0
+        } else {
+            ((actual / total).to_f64().unwrap_or(0.0) * 100.0).round() as i64
+        },
+    }
+}
+
+fn budgets(b: &mut Builder) -> R {
+    let list = visible(b, Kind::Budget, &b.g.raw.budgets);
+    if list.is_empty() {
+        return Ok(());
+    }
+    let summaries = list.iter().map(|e| budget_summary(b, e)).collect();
+    b.emit(
+        PageSpec::new("budgets/index.html", "budgets.html", "budgets", "Budgets"),
+        &Budgets { budgets: summaries },
+    )?;
+    for e in list {
+        let path = url(Kind::Budget, &e.id);
+        let cur = budget_currency(b, e);
+        let (total, planned, actual) = sums(e);
+        let title = text(&e.data.title);
+        let budget_period = e.data.period.as_ref().and_then(|p| b.g.period(&p.value));
+        let lines: Vec<&crate::model::budget::BudgetLine> = e
+            .data
+            .lines
+            .iter()
+            .flat_map(|l| l.value.iter())
+            .map(|l| &l.value)
+            .collect();
+        let money = |d: Decimal| format::money(d, cur.as_ref());
+        let share = |d: Decimal| {
+            if total.is_zero() {
+                "—".to_owned()
+            } else {
+                format::percent((d / total).to_f64().unwrap_or(0.0))
+            }
+        };
+        let group = |key: &dyn Fn(&crate::model::budget::BudgetLine) -> Option<(String, Option<String>)>| {
+            let mut m: BTreeMap<String, (Option<String>, Decimal, Decimal)> = BTreeMap::new();
+            for l in &lines {
+                let Some((label, url)) = key(l) else { continue };
+                let entry = m.entry(label).or_insert((url, Decimal::ZERO, Decimal::ZERO));
+                entry.1 += l
+                    .planned
+                    .as_ref()
+                    .and_then(|p| parse_decimal(&p.value.0).ok())
+                    .unwrap_or_default();
+                entry.2 += l
+                    .actual
+                    .as_ref()
+                    .and_then(|a| parse_decimal(&a.value.0).ok())
+                    .unwrap_or_default();
+            }
+            m.into_iter()
+                .map(|(label, (url, p, a))| (label, url, p, a))
+                .collect::<Vec<_>>()
+        };
+        let by_category = group(&|l| {
+            Some((
+                l.category
+                    .as_ref()
+                    .map_or("other".into(), |c| enum_name(&c.value)),
+                None,
+            ))
+        });
+        let by_channel = group(&|l| {
+            Some((
+                l.channel
+                    .as_ref()
+                    .map_or("(no channel)".into(), |c| channel_name(b, &c.value)),
+                None,
+            ))
+        });
+        let fy = b.g.fy_start;
+        let by_quarter = group(&|l| {
+            let p = l
+                .period
+                .as_ref()
+                .and_then(|p| b.g.period(&p.value))
+                .or(budget_period)?;
+            let start = p.range(fy).start;
+            Some((format!("{}-Q{}", start.year(), (start.month() - 1) / 3 + 1), None))
+        });
+        let by_campaign = group(&|l| {
+            let c = l.campaign.as_ref()?;
+            let link = b.link(Kind::Campaign, &c.value)?;
+            Some((link.title, Some(link.url)))
+        });
+        let to_rows = |v: &[(String, Option<String>, Decimal, Decimal)]| -> Vec<Breakdown> {
+            v.iter()
+                .map(|(label, url, p, a)| Breakdown {
+                    label: label.clone(),
+                    url: url.clone(),
+                    planned: money(*p),
+                    actual: money(*a),
+                    share: share(*p),
+                })
+                .collect()
+        };
+        let fmt = |v: f64| format::money(Decimal::from_f64_retain(v).unwrap_or_default(), cur.as_ref());
+        let category_chart = charts::hbar_chart(
+            &format!("{title}: planned by category"),
+            "Planned spending per category",
+            &by_category
+                .iter()
+                .map(|(l, _, p, _)| (l.clone(), p.to_f64().unwrap_or(0.0)))
+                .collect::<Vec<_>>(),
+            &fmt,
+        );
+        let quarter_chart = charts::bar_chart(
+            &format!("{title}: planned and actual by quarter"),
+            "Planned and actual spending per quarter",
+            &by_quarter.iter().map(|(l, ..)| l.clone()).collect::<Vec<_>>(),
+            &[
+                charts::Series {
+                    name: "Planned".into(),
+                    class: "planned".into(),
+                    values: by_quarter.iter().map(|(_, _, p, _)| p.to_f64()).collect(),
+                },
+                charts::Series {
+                    name: "Actual".into(),
+                    class: "actual".into(),
+                    values: by_quarter.iter().map(|(_, _, _, a)| a.to_f64()).collect(),
+                },
+            ],
+            &fmt,
+        );
+        let desc = e
+            .data
+            .description
+            .as_ref()
+            .map(|d| b.markdown(&path, &d.value))
+            .unwrap_or_default();
+        let mut spec = PageSpec::new(path.clone(), "budget.html", "budgets", title.clone());
+        spec.description = Some(format!("{title}: {} planned of {}", money(planned), money(total)));
+        spec.referenced_by = b.referenced_by(Kind::Budget, &e.id);
+        b.search.push(search::Document::new(
+            "budget",
+            title,
+            path,
+            spec.description.clone().unwrap_or_default(),
+            &desc.text,
+        ));
+        let data = BudgetPage {
+            period: budget_period.map_or(String::new(), |p| p.to_string()),
+            currency: cur.map_or(String::new(), |c| c.code().to_owned()),
+            owner: e.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
+            total: money(total),
+            planned: money(planned),
+            actual: money(actual),
+            remaining: money(total - actual),
+            lines: lines.iter().map(|l| line_row(b, e, l)).collect(),
+            by_category: to_rows(&by_category),
+            by_channel: to_rows(&by_channel),
+            by_quarter: to_rows(&by_quarter),
+            by_campaign: to_rows(&by_campaign),
+            category_chart,
+            quarter_chart,
+            body: desc.html,
+        };
+        b.emit(spec, &data)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- roles
+
+fn is_open(b: &Builder, r: &Role) -> (bool, bool) {
+    let Some(h) = &r.hiring else { return (false, false) };
+    let open = h.value.open.as_ref().is_some_and(|o| o.value);
+    let expired = h
+        .value
+        .valid_through
+        .as_ref()
+        .and_then(|d| parse_date(&d.value.0).ok())
+        .is_some_and(|d| d < b.g.today);
+    (open, expired)
+}
+
+fn employment_label(t: &[crate::model::Located<EmploymentType>]) -> String {
+    t.iter()
+        .map(|e| enum_name(&e.value).replace('_', " ").to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn location_label(h: &crate::model::role::Hiring) -> String {
+    let Some(l) = &h.location else {
+        return if h.applicant_countries.is_empty() {
+            String::new()
+        } else {
+            format!("Remote ({})", strings(&h.applicant_countries).join(", "))
+        };
+    };
+    let l = &l.value;
+    let place: Vec<String> = [&l.locality, &l.region, &l.country]
+        .iter()
+        .filter_map(|v| opt_text(v))
+        .collect();
+    let mode = match l.remote.as_ref().map(|r| r.value) {
+        Some(Remote::Remote) => Some("remote"),
+        Some(Remote::Hybrid) => Some("hybrid"),
+        Some(Remote::Onsite) => Some("on site"),
+        None => None,
+    };
+    match (place.is_empty(), mode) {
+        (false, Some(m)) => format!("{} ({m})", place.join(", ")),
+        (false, None) => place.join(", "),
+        (true, Some(m)) => {
+            let countries = strings(&h.applicant_countries).join(", ");
+            if countries.is_empty() {
+                m.to_owned()
+            } else {
+                format!("{m} ({countries})")
+            }
+        }
+        (true, None) => String::new(),
+    }
+}
+
+fn open_jobs(b: &Builder) -> Vec<JobSummary> {
+    visible(b, Kind::Role, &b.g.raw.roles)
+        .into_iter()
+        .filter(|e| is_open(b, &e.data) == (true, false))
+        .filter_map(|e| {
+            let h = &e.data.hiring.as_ref()?.value;
+            Some(JobSummary {
+                link: b.link(Kind::Role, &e.id)?,
+                department: e
+                    .data
+                    .department
+                    .as_ref()
+                    .map_or(String::new(), |d| department_name(b, &d.value)),
+                location: location_label(h),
+                employment: employment_label(&h.employment_type),
+                date_posted: h
+                    .date_posted
+                    .as_ref()
+                    .and_then(|d| parse_date(&d.value.0).ok())
+                    .map(format::date)
+                    .unwrap_or_default(),
+                valid_through: h
+                    .valid_through
+                    .as_ref()
+                    .and_then(|d| parse_date(&d.value.0).ok())
+                    .map(format::date),
+            })
+        })
+        .collect()
+}
+
+fn to_link(b: &Builder, id: &str) -> (Option<Link>, String) {
+    if let Some(l) = b.link(Kind::Role, id) {
+        let t = l.title.clone();
+        return (Some(l), t);
+    }
+    if b.g.role(id).is_some() {
+        // An internal role in a public build: keep the department-level name out too.
+        return (None, "another team".into());
+    }
+    (None, department_name(b, id))
+}
+
+fn roles(b: &mut Builder) -> R {
+    let list = visible(b, Kind::Role, &b.g.raw.roles);
+    if list.is_empty() {
+        return Ok(());
+    }
+    // Org chart: depth-first from roles whose manager is not in the build.
+    let ids: BTreeSet<&str> = list.iter().map(|e| e.id.as_str()).collect();
+    let mut reports: BTreeMap<Option<&str>, Vec<&Entity<Role>>> = BTreeMap::new();
+    for e in &list {
+        let boss = e
+            .data
+            .reports_to
+            .as_ref()
+            .map(|r| r.value.as_str())
+            .filter(|r| ids.contains(r));
+        reports.entry(boss).or_default().push(e);
+    }
+    let mut chart: Vec<OrgNode> = Vec::new();
+    let mut stack: Vec<(&Entity<Role>, usize)> = reports
+        .get(&None)
+        .map(|v| v.iter().rev().map(|e| (*e, 0)).collect())
+        .unwrap_or_default();
+    let mut seen = BTreeSet::new();
+    while let Some((e, depth)) = stack.pop() {
+        if !seen.insert(e.id.as_str()) {
+            continue;
+        }
+        chart.push(OrgNode {
+            link: b.link(Kind::Role, &e.id).expect("visible"),
+            depth,
+            department: e
+                .data
+                .department
+                .as_ref()
+                .map_or(String::new(), |d| department_name(b, &d.value)),
+            open: 0,
+            close: 0,
+            hiring: is_open(b, &e.data) == (true, false),
+        });
+        for k in reports.get(&Some(e.id.as_str())).into_iter().flatten().rev() {
+            stack.push((k, depth + 1));
+        }
+    }
+    // Nesting for templates: how many lists open before and close after each node.
+    for i in 0..chart.len() {
+        let next = chart.get(i + 1).map_or(0, |n| n.depth);
+        let d = chart[i].depth;
+        chart[i].open = if next > d { next - d } else { 0 };
+        chart[i].close = if next < d { d - next } else { 0 };
+    }
+    let mut departments: BTreeMap<String, Vec<Link>> = BTreeMap::new();
+    for e in &list {
+        let d = e
+            .data
+            .department
+            .as_ref()
+            .map_or(String::new(), |d| department_name(b, &d.value));
+        departments
+            .entry(d)
+            .or_default()
+            .push(b.link(Kind::Role, &e.id).expect("visible"));
+    }
+    let departments = departments
+        .into_iter()
+        .map(|(name, roles)| DepartmentRoles { name, roles })
+        .collect();
+    b.emit(
+        PageSpec::new("roles/index.html", "roles.html", "roles", "Roles"),
+        &Roles { chart, departments },
+    )?;
+    let host = feeds::uid_host(b.base_url.as_deref());
+    for e in list {
+        role(b, e, &host)?;
+    }
+    Ok(())
+}
+
+fn role(b: &mut Builder, e: &Entity<Role>, host: &str) -> R {
+    let path = url(Kind::Role, &e.id);
+    let r = &e.data;
+    let body = b.body(&path, e);
+    let title = text(&r.title);
+    let responsibilities: Vec<AreaView> = r
+        .responsibilities
+        .iter()
+        .flat_map(|a| a.value.iter())
+        .map(|a| AreaView {
+            area: text(&a.value.area),
+            items: a
+                .value
+                .items
+                .iter()
+                .map(|i| ItemView {
+                    text: i.text().map_or(String::new(), |t| t.value),
+                    cadence: i.value.cadence.as_ref().map(|c| c.value.clone()),
+                    kpis: b.links(Kind::Metric, i.value.kpis.iter().map(|k| k.value.as_str())),
+                })
+                .collect(),
+        })
+        .collect();
+    let (open, expired) = is_open(b, r);
+    let posting = r.hiring.as_ref().map(|h| {
+        let h = &h.value;
+        let salary = h.salary.as_ref().map(|s| {
+            let s = &s.value;
+            let cur = s
+                .currency
+                .as_ref()
+                .and_then(|c| Currency::parse(&c.value).ok())
+                .or(b.g.currency);
+            let amount = |n: &Option<crate::model::Located<crate::model::Number>>| {
+                n.as_ref()
+                    .and_then(|n| parse_decimal(&n.value.0).ok())
+                    .map(|d| format::money(d, cur.as_ref()))
+            };
+            let per = s.per.as_ref().map_or("year", |p| match p.value {
+                SalaryPer::Hour => "hour",
+                SalaryPer::Day => "day",
+                SalaryPer::Week => "week",
+                SalaryPer::Month => "month",
+                SalaryPer::Year => "year",
+            });
+            match (amount(&s.min), amount(&s.max)) {
+                (Some(a), Some(z)) => format!("{a} – {z} per {per}"),
+                (Some(a), None) => format!("from {a} per {per}"),
+                (None, Some(z)) => format!("up to {z} per {per}"),
+                (None, None) => String::new(),
+            }
+        });
+        Posting {
+            open,
+            expired,
+            date_posted: h
+                .date_posted
+                .as_ref()
+                .and_then(|d| parse_date(&d.value.0).ok())
+                .map(format::date),
+            valid_through: h
+                .valid_through
+                .as_ref()
+                .and_then(|d| parse_date(&d.value.0).ok())
+                .map(format::date),
+            employment: employment_label(&h.employment_type),
+            location: location_label(h),
+            salary: salary.filter(|s| !s.is_empty()),
+            apply_url: opt_text(&h.apply_url),
+        }
+    });
+    let json_ld = (open && !expired).then(|| jsonld::to_script(&job_posting(b, e, &body.html)));
+    let duties_feed = feeds::has_duties(r).then(|| format!("roles/{}/duties.ics", e.id));
+    if duties_feed.is_some() {
+        let canonical = b
+            .base_url
+            .as_ref()
+            .map(|u| format!("{u}{path}").replace("index.html", ""));
+        b.add_file(
+            format!("roles/{}/duties.ics", e.id),
+            feeds::duties(b.g, &e.id, r, host, canonical).into_bytes(),
+        );
+    }
+    let reports = b.links(
+        Kind::Role,
+        b.g.raw
+            .roles
+            .iter()
+            .filter(|x| x.data.reports_to.as_ref().is_some_and(|t| t.value == e.id))
+            .map(|x| x.id.as_str()),
+    );
+    let experience = r.experience.as_ref().and_then(|x| {
+        let min = x.value.min_years.as_ref().map(|n| n.value.0.clone());
+        let max = x.value.max_years.as_ref().map(|n| n.value.0.clone());
+        match (min, max) {
+            (Some(a), Some(z)) => Some(format!("{a}–{z} years")),
+            (Some(a), None) => Some(format!("{a}+ years")),
+            (None, Some(z)) => Some(format!("up to {z} years")),
+            (None, None) => None,
+        }
+    });
+    let mut spec = PageSpec::new(path.clone(), "role.html", "roles", title.clone());
+    spec.description = opt_text(&r.summary);
+    spec.toc = body.toc.clone();
+    spec.referenced_by = b.referenced_by(Kind::Role, &e.id);
+    spec.json_ld = json_ld;
+    if let Some(f) = &duties_feed {
+        spec.feeds.push(Link {
+            title: format!("{title}: duties"),
+            url: f.clone(),
+            kind: "ics".into(),
+        });
+    }
+    let search_text = format!(
+        "{} {}",
+        responsibilities
+            .iter()
+            .flat_map(|a| a.items.iter().map(|i| i.text.as_str()))
+            .collect::<Vec<_>>()
+            .join(" "),
+        body.text
+    );
+    b.search.push(search::Document::new(
+        "role",
+        title,
+        path.clone(),
+        text(&r.summary),
+        &search_text,
+    ));
+    let data = RolePage {
+        department: r
+            .department
+            .as_ref()
+            .map_or(String::new(), |d| department_name(b, &d.value)),
+        reports_to: r.reports_to.as_ref().and_then(|t| b.link(Kind::Role, &t.value)),
+        reports,
+        summary: text(&r.summary),
+        responsibilities,
+        not_responsible_for: r
+            .not_responsible_for
+            .iter()
+            .map(|x| {
+                let owner = text(&x.value.owner);
+                let (link, name) = to_link(b, &owner);
+                Exclusion {
+                    text: text(&x.value.text),
+                    owner: link,
+                    owner_name: name,
+                }
+            })
+            .collect(),
+        authority: strings(&r.authority),
+        escalations: r
+            .escalations
+            .iter()
+            .map(|x| {
+                let (link, name) = to_link(b, &text(&x.value.to));
+                EscalationView {
+                    topic: text(&x.value.topic),
+                    to: link,
+                    to_name: name,
+                    private: x.value.private.as_ref().is_some_and(|p| p.value),
+                }
+            })
+            .collect(),
+        kpis: b.links(Kind::Metric, r.kpis.iter().map(|k| k.value.as_str())),
+        qualifications_required: r
+            .qualifications
+            .as_ref()
+            .map(|q| strings(&q.required))
+            .unwrap_or_default(),
+        qualifications_preferred: r
+            .qualifications
+            .as_ref()
+            .map(|q| strings(&q.preferred))
+            .unwrap_or_default(),
+        skills: strings(&r.skills),
+        experience,
+        education: opt_text(&r.education),
+        posting,
+        duties_feed,
+        schedule: format!("schedule/roles/{}/index.html", e.id),
+        body: body.html,
+    };
+    b.emit(spec, &data)
+}
+
+fn job_posting(b: &Builder, e: &Entity<Role>, body_html: &str) -> jsonld::JobPosting {
+    let r = &e.data;
+    let h = r.hiring.as_ref().map(|h| &h.value);
+    let list = |items: Vec<String>| (!items.is_empty()).then(|| items.join("\n"));
+    let responsibilities = list(
+        r.responsibilities
+            .iter()
+            .flat_map(|a| a.value.iter())
+            .flat_map(|a| a.value.items.iter())
+            .filter_map(|i| i.text().map(|t| t.value))
+            .collect(),
+    );
+    let mut description = format!("<p>{}</p>", super::markdown::escape_attr(&text(&r.summary)));
+    description.push_str(body_html);
+    let location = h.and_then(|h| h.location.as_ref()).map(|l| &l.value);
+    let remote = location.and_then(|l| l.remote.as_ref()).map(|r| r.value);
+    let has_place = location.is_some_and(|l| l.locality.is_some() || l.country.is_some());
+    let salary = h.and_then(|h| h.salary.as_ref()).map(|s| &s.value).and_then(|s| {
+        let cur = s
+            .currency
+            .as_ref()
+            .map(|c| c.value.clone())
+            .or_else(|| b.g.currency.map(|c| c.code().to_owned()))?;
+        let num = |n: &Option<crate::model::Located<crate::model::Number>>| {
+            n.as_ref()
+                .and_then(|n| serde_json::from_str::<serde_json::Number>(&n.value.0).ok())
+        };
+        Some(jsonld::MonetaryAmount {
+            kind: "MonetaryAmount",
+            currency: cur,
+            value: jsonld::QuantitativeValue {
+                kind: "QuantitativeValue",
+                min_value: num(&s.min),
+                max_value: num(&s.max),
+                unit_text: s.per.as_ref().map_or("YEAR".into(), |p| enum_name(&p.value)),
+            },
+        })
+    });
+    let org_name = b
+        .site
+        .organization
+        .clone()
+        .unwrap_or_else(|| b.site.title.clone());
+    let abs = |rel: &str| b.base_url.as_ref().map(|u| format!("{u}{rel}"));
+    let months = r
+        .experience
+        .as_ref()
+        .and_then(|x| x.value.min_years.as_ref())
+        .and_then(|n| n.value.0.parse::<f64>().ok())
+        .map(|y| (y * 12.0).round() as u32);
+    jsonld::JobPosting {
+        context: "https://schema.org/",
+        kind: "JobPosting",
+        title: text(&r.title),
+        description,
+        identifier: jsonld::PropertyValue {
+            kind: "PropertyValue",
+            name: org_name.clone(),
+            value: e.id.clone(),
+        },
+        date_posted: h
+            .and_then(|h| h.date_posted.as_ref())
+            .map_or(String::new(), |d| d.value.0.clone()),
+        valid_through: h
+            .and_then(|h| h.valid_through.as_ref())
+            .map(|d| format!("{}T23:59:59", d.value.0)),
+        employment_type: h
+            .map(|h| h.employment_type.iter().map(|t| enum_name(&t.value)).collect())
+            .unwrap_or_default(),
+        hiring_organization: jsonld::Organization {
+            kind: "Organization",
+            name: org_name,
+            same_as: b.site.organization_url.clone(),
+            logo: b.site.logo.as_ref().and_then(|l| abs(l)),
+        },
+        job_location: has_place.then(|| {
+            let l = location.expect("has place");
+            jsonld::Place {
+                kind: "Place",
+                address: jsonld::PostalAddress {
+                    kind: "PostalAddress",
+                    street_address: opt_text(&l.street),
+                    address_locality: opt_text(&l.locality),
+                    address_region: opt_text(&l.region),
+                    postal_code: opt_text(&l.postal_code),
+                    address_country: opt_text(&l.country),
+                },
+            }
+        }),
+        job_location_type: (remote == Some(Remote::Remote)).then_some("TELECOMMUTE"),
+        applicant_location_requirements: h
+            .map(|h| {
+                h.applicant_countries
+                    .iter()
+                    .map(|c| jsonld::Country {
+                        kind: "Country",
+                        name: c.value.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        base_salary: salary,
+        direct_apply: h.and_then(|h| h.apply_url.as_ref()).map(|_| true),
+        url: h
+            .and_then(|h| h.apply_url.as_ref())
+            .map(|u| u.value.clone())
+            .or_else(|| abs(&url(Kind::Role, &e.id))),
+        responsibilities,
+        qualifications: list(
+            r.qualifications
+                .as_ref()
+                .map(|q| {
+                    strings(&q.required)
+                        .into_iter()
+                        .chain(strings(&q.preferred))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        skills: list(strings(&r.skills)),
+        education_requirements: r.education.as_ref().and_then(|e| credential(&e.value)).map(|c| {
+            jsonld::EducationalCredential {
+                kind: "EducationalOccupationalCredential",
+                credential_category: c.into(),
+            }
+        }),
+        experience_in_place_of_education: r
+            .education
+            .as_ref()
+            .is_some_and(|e| e.value.to_lowercase().contains("equivalent experience"))
+            .then_some(true),
+        experience_requirements: months.map(|m| jsonld::ExperienceRequirements {
+            kind: "OccupationalExperienceRequirements",
+            months_of_experience: m,
+        }),
+        occupational_category: r.department.as_ref().map(|d| department_name(b, &d.value)),
+    }
+}
+
+/// Schema.org's credential categories, recognised in the education text.
+fn credential(text: &str) -> Option<&'static str> {
+    let t = text.to_lowercase();
+    [
+        ("doctor", "postgraduate degree"),
+        ("phd", "postgraduate degree"),
+        ("master", "postgraduate degree"),
+        ("postgraduate", "postgraduate degree"),
+        ("bachelor", "bachelor degree"),
+        ("associate", "associate degree"),
+        ("certificat", "professional certificate"),
+        ("high school", "high school"),
+    ]
+    .into_iter()
+    .find(|(k, _)| t.contains(k))
+    .map(|(_, c)| c)
+}
+
+fn jobs(b: &mut Builder) -> R {
+    if visible(b, Kind::Role, &b.g.raw.roles).is_empty() {
+        return Ok(());
+    }
+    let jobs = open_jobs(b);
+    b.emit(
+        PageSpec::new("jobs/index.html", "jobs.html", "jobs", "Open positions"),
+        &Jobs { jobs },
+    )
+}
+
+fn routing(b: &mut Builder) -> R {
+    let list = visible(b, Kind::Role, &b.g.raw.roles);
+    if list.is_empty() {
+        return Ok(());
+    }
+    let mut escalations = Vec::new();
+    let mut exclusions = Vec::new();
+    for e in &list {
+        let from = b.link(Kind::Role, &e.id).expect("visible");
+        for x in &e.data.escalations {
+            let (to, to_name) = to_link(b, &text(&x.value.to));
+            escalations.push(RouteRow {
+                topic: text(&x.value.topic),
+                from: from.clone(),
+                to,
+                to_name,
+                private: x.value.private.as_ref().is_some_and(|p| p.value),
+            });
+        }
+        for x in &e.data.not_responsible_for {
+            let (to, to_name) = to_link(b, &text(&x.value.owner));
+            exclusions.push(RouteRow {
+                topic: text(&x.value.text),
+                from: from.clone(),
+                to,
+                to_name,
+                private: false,
+            });
+        }
+    }
+    escalations.sort_by(|a, c| {
+        (a.topic.to_lowercase(), &a.from.title).cmp(&(c.topic.to_lowercase(), &c.from.title))
+    });
+    exclusions.sort_by(|a, c| {
+        (a.topic.to_lowercase(), &a.from.title).cmp(&(c.topic.to_lowercase(), &c.from.title))
+    });
+    let mut spec = PageSpec::new(
+        "routing/index.html",
+        "routing.html",
+        "routing",
+        "Who handles what",
+    );
+    spec.description = Some("Every escalation topic and exclusion, and who owns it".into());
+    b.emit(
+        spec,
+        &Routing {
+            escalations,
+            exclusions,
+        },
+    )
+}
+
+fn raci(b: &mut Builder) -> R {
+    let list = visible(b, Kind::Role, &b.g.raw.roles);
+    if list.is_empty() {
+        return Ok(());
+    }
+    let roles: Vec<Link> = list
+        .iter()
+        .map(|e| b.link(Kind::Role, &e.id).expect("visible"))
+        .collect();
+    let mut areas: Vec<String> = Vec::new();
+    for e in &list {
+        for a in e.data.responsibilities.iter().flat_map(|a| a.value.iter()) {
+            let name = text(&a.value.area);
+            if !areas.contains(&name) {
+                areas.push(name);
+            }
+        }
+    }
+    let rows = areas
+        .into_iter()
+        .map(|area| RaciRow {
+            cells: list
+                .iter()
+                .map(|e| {
+                    e.data
+                        .responsibilities
+                        .iter()
+                        .flat_map(|a| a.value.iter())
+                        .filter(|a| text(&a.value.area) == area)
+                        .flat_map(|a| a.value.items.iter().filter_map(|i| i.text().map(|t| t.value)))
+                        .collect()
+                })
+                .collect(),
+            area,
+        })
+        .collect();
+    let mut spec = PageSpec::new(
+        "raci/index.html",
+        "raci.html",
+        "roles",
+        "Responsibilities by role",
+    );
+    spec.description = Some("Each role's responsibilities, area by area".into());
+    b.emit(spec, &Raci { roles, rows })
+}
+
+// ---------------------------------------------------------------- schedule
+
+/// Occurrences of events of visible calendars that `keep` accepts, with
+/// their dates, sorted.
+fn occurrences(
+    b: &Builder,
+    keep: impl Fn(&crate::model::calendar::Event) -> bool,
+) -> Vec<(Date, Occurrence)> {
+    let mut out = Vec::new();
+    for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
+        let events: Vec<&crate::model::calendar::Event> = cal
+            .data
+            .events
+            .iter()
+            .flat_map(|v| v.value.iter())
+            .map(|e| &e.value)
+            .collect();
+        let cal_link = Link {
+            title: text(&cal.data.name),
+            url: format!("calendars/{}.ics", cal.id),
+            kind: "calendar".into(),
+        };
+        for o in b.g.occurrences(&cal.id) {
+            let Some(ev) = events.get(o.event) else { continue };
+            if !keep(ev) {
+                continue;
+            }
+            out.push((
+                o.date,
+                Occurrence {
+                    date: o.date.to_string(),
+                    day_label: format::day_label(o.date),
+                    time: o.time.map(|t| t.strftime("%H:%M").to_string()),
+                    title: text(&ev.title),
+                    kind: ev.kind.as_ref().map_or(String::new(), |k| enum_name(&k.value)),
+                    status: ev.status.as_ref().map(|s| enum_name(&s.value)),
+                    calendar: cal_link.clone(),
+                    owner: ev.owner.as_ref().and_then(|x| b.link(Kind::Role, &x.value)),
+                    campaign: ev
+                        .campaign
+                        .as_ref()
+                        .and_then(|x| b.link(Kind::Campaign, &x.value)),
+                    channel: ev.channel.as_ref().map(|c| channel_name(b, &c.value)),
+                    recurring: ev.repeat.is_some(),
+                },
+            ));
+        }
+    }
+    out.sort_by(|a, c| (a.0, &a.1.time, &a.1.title).cmp(&(c.0, &c.1.time, &c.1.title)));
+    out
+}
+
+fn months(b: &Builder, occ: &[(Date, Occurrence)]) -> Vec<Month> {
+    let mut by_day: BTreeMap<Date, Vec<Occurrence>> = BTreeMap::new();
+    for (d, o) in occ {
+        by_day.entry(*d).or_default().push(o.clone());
+    }
+    let mut out = Vec::new();
+    let mut m = b.g.horizon.start.first_of_month();
+    while m <= b.g.horizon.end && out.len() < 36 {
+        let first_weekday = m.weekday().to_monday_zero_offset() as usize;
+        let days = m.days_in_month() as usize;
+        let mut weeks: Vec<Vec<Day>> = Vec::new();
+        let mut week: Vec<Day> = (0..first_weekday)
+            .map(|_| Day {
+                day: None,
+                today: false,
+                events: Vec::new(),
+            })
+            .collect();
+        for d in 1..=days {
+            let date = m.with().day(d as i8).build().unwrap_or(m);
+            week.push(Day {
+                day: Some(d as u8),
+                today: date == b.g.today,
+                events: by_day.get(&date).cloned().unwrap_or_default(),
+            });
+            if week.len() == 7 {
+                weeks.push(std::mem::take(&mut week));
+            }
+        }
+        if !week.is_empty() {
+            while week.len() < 7 {
+                week.push(Day {
+                    day: None,
+                    today: false,
+                    events: Vec::new(),
+                });
+            }
+            weeks.push(week);
+        }
+        out.push(Month {
+            id: m.strftime("%Y-%m").to_string(),
+            label: format::month_label(m),
+            weeks,
+        });
+        match m.last_of_month().tomorrow() {
+            Ok(next) => m = next,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+fn calendar_feed_links(b: &Builder) -> Vec<Link> {
+    visible(b, Kind::Calendar, &b.g.raw.calendars)
+        .iter()
+        .map(|c| Link {
+            title: text(&c.data.name),
+            url: format!("calendars/{}.ics", c.id),
+            kind: "ics".into(),
+        })
+        .collect()
+}
+
+fn schedule(b: &mut Builder) -> R {
+    if visible(b, Kind::Calendar, &b.g.raw.calendars).is_empty() {
+        return Ok(());
+    }
+    let mut views = Vec::new();
+    for e in visible(b, Kind::Role, &b.g.raw.roles) {
+        views.push(Link {
+            title: text(&e.data.title),
+            url: format!("schedule/roles/{}/index.html", e.id),
+            kind: "role".into(),
+        });
+    }
+    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns) {
+        views.push(Link {
+            title: text(&e.data.name),
+            url: format!("schedule/campaigns/{}/index.html", e.id),
+            kind: "campaign".into(),
+        });
+    }
+    let feeds = calendar_feed_links(b);
+    let all = occurrences(b, |_| true);
+    for (d, o) in &all {
+        if !o.recurring || *d == all.iter().find(|(_, x)| x.title == o.title).map_or(*d, |x| x.0) {
+            b.search.push(search::Document::new(
+                "event",
+                o.title.clone(),
+                format!("schedule/index.html#m-{}", &o.date[..7]),
+                format!(
+                    "{}{}",
+                    o.day_label,
+                    o.time.as_ref().map(|t| format!(" {t}")).unwrap_or_default()
+                ),
+                &o.kind,
+            ));
+        }
+    }
+    let upcoming: Vec<Occurrence> = all
+        .iter()
+        .filter(|(d, _)| *d >= b.g.today)
+        .take(30)
+        .map(|(_, o)| o.clone())
+        .collect();
+    let months_all = months(b, &all);
+    let mut spec = PageSpec::new("schedule/index.html", "schedule.html", "schedule", "Schedule");
+    spec.feeds = feeds.clone();
+    b.emit(
+        spec,
+        &Schedule {
+            scope: None,
+            upcoming,
+            months: months_all,
+            views: views.clone(),
+            feeds: feeds.clone(),
+        },
+    )?;
+    for e in visible(b, Kind::Role, &b.g.raw.roles) {
+        let occ = occurrences(b, |ev| ev.owner.as_ref().is_some_and(|o| o.value == e.id));
+        let scope = b.link(Kind::Role, &e.id);
+        let title = format!("Schedule: {}", text(&e.data.title));
+        scoped_schedule(
+            b,
+            format!("schedule/roles/{}/index.html", e.id),
+            title,
+            scope,
+            occ,
+            &views,
+            &feeds,
+        )?;
+    }
+    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns) {
+        let occ = occurrences(b, |ev| ev.campaign.as_ref().is_some_and(|o| o.value == e.id));
+        let scope = b.link(Kind::Campaign, &e.id);
+        let title = format!("Schedule: {}", text(&e.data.name));
+        scoped_schedule(
+            b,
+            format!("schedule/campaigns/{}/index.html", e.id),
+            title,
+            scope,
+            occ,
+            &views,
+            &feeds,
+        )?;
+    }
+    Ok(())
+}
+
+fn scoped_schedule(
+    b: &mut Builder,
+    path: String,
+    title: String,
+    scope: Option<Link>,
+    occ: Vec<(Date, Occurrence)>,
+    views: &[Link],
+    feeds: &[Link],
+) -> R {
+    let upcoming = occ
+        .iter()
+        .filter(|(d, _)| *d >= b.g.today)
+        .take(30)
+        .map(|(_, o)| o.clone())
+        .collect();
+    let months = months(b, &occ)
+        .into_iter()
+        .filter(|m| m.weeks.iter().flatten().any(|d| !d.events.is_empty()))
+        .collect();
+    b.emit(
+        PageSpec::new(path, "schedule.html", "schedule", title),
+        &Schedule {
+            scope,
+            upcoming,
+            months,
+            views: views.to_vec(),
+            feeds: feeds.to_vec(),
+        },
+    )
+}
+
+fn calendar_feeds(b: &mut Builder) {
+    let host = feeds::uid_host(b.base_url.as_deref());
+    for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
+        let url = b.base_url.as_ref().map(|u| format!("{u}schedule/"));
+        let ics = feeds::calendar(b.g, &cal.id, &cal.data, &host, url);
+        b.add_file(format!("calendars/{}.ics", cal.id), ics.into_bytes());
+    }
+}
+
+// ---------------------------------------------------------------- site files
+
+fn search_page(b: &mut Builder) -> R {
+    let script = search::script(&b.search);
+    b.add_file("search/index.js", script.into_bytes());
+    b.emit(
+        PageSpec::new("search/index.html", "search.html", "search", "Search"),
+        &Empty {},
+    )
+}
+
+fn not_found(b: &mut Builder) -> R {
+    b.emit(
+        PageSpec::new("404.html", "404.html", "", "Page not found"),
+        &Empty {},
+    )
+}
+
+fn sitemap(b: &mut Builder) {
+    let Some(base) = b.base_url.clone() else {
+        // Without an absolute URL a sitemap cannot be written; keep a
+        // relative one for tools that accept it.
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for p in &b.pages {
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                super::markdown::escape_attr(p.strip_suffix("index.html").unwrap_or(p))
+            ));
+        }
+        xml.push_str("</urlset>\n");
+        b.add_file("sitemap.xml", xml.into_bytes());
+        return;
+    };
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut pages = b.pages.clone();
+    pages.sort();
+    for p in pages {
+        let loc = format!("{base}{}", p.strip_suffix("index.html").unwrap_or(&p));
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            super::markdown::escape_attr(&loc)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    b.add_file("sitemap.xml", xml.into_bytes());
+}
+
+/// `playbook.json`: every entity of the build as the loader read it.
+fn playbook_json(b: &mut Builder) -> R {
+    fn list<T: serde::Serialize>(b: &Builder, kind: Kind, items: &[Entity<T>]) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        for e in items.iter().filter(|e| b.g.visible(kind, &e.id)) {
+            let mut v = serde_json::to_value(&e.data).unwrap_or_default();
+            if let Some(obj) = v.as_object_mut() {
+                obj.retain(|_, x| !x.is_null() && x.as_array().is_none_or(|a| !a.is_empty()));
+                if let Some(body) = &e.body {
+                    obj.insert(
+                        "body".into(),
+                        b.g.raw.sources.get(e.file).text[body.clone()].trim().into(),
+                    );
+                }
+            }
+            m.insert(e.id.clone(), v);
+        }
+        serde_json::Value::Object(m)
+    }
+    let r = b.g.raw;
+    let mut root = serde_json::Map::new();
+    root.insert("title".into(), b.site.title.clone().into());
+    root.insert("today".into(), b.g.today.to_string().into());
+    root.insert("public".into(), b.g.public.into());
+    root.insert("pages".into(), list(b, Kind::Page, &r.pages));
+    root.insert("personas".into(), list(b, Kind::Persona, &r.personas));
+    root.insert("metrics".into(), list(b, Kind::Metric, &r.metrics));
+    root.insert("goals".into(), list(b, Kind::Goal, &r.goals));
+    root.insert("campaigns".into(), list(b, Kind::Campaign, &r.campaigns));
+    root.insert("budgets".into(), list(b, Kind::Budget, &r.budgets));
+    root.insert("roles".into(), list(b, Kind::Role, &r.roles));
+    root.insert("calendars".into(), list(b, Kind::Calendar, &r.calendars));
+    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(root))?;
+    text.push('\n');
+    b.add_file("playbook.json", text.into_bytes());
+    Ok(())
+}

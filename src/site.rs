@@ -1,0 +1,142 @@
+//! Writing the rendered site: only after everything rendered, only files
+//! whose bytes changed, each through a temporary file and a rename so no
+//! reader sees half a file, and stale files of the previous build removed.
+//! Nothing is written outside the output folder.
+
+use crate::render::SiteFiles;
+use anyhow::{Context, bail};
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+/// Lists the files of the previous build, so only they are ever removed.
+const MANIFEST: &str = ".playbook-files";
+
+/// What a write did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Checks that `rel` is a plain relative path (no `..`, no root, no
+/// drive), so joining it to the output folder stays inside it.
+fn safe_join(out: &Path, rel: &str) -> anyhow::Result<PathBuf> {
+    let p = Path::new(rel);
+    if rel.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        bail!("refusing to write `{rel}`: not a path inside the output folder");
+    }
+    Ok(out.join(p))
+}
+
+/// Writes `files` into `out`, creating it if needed.
+pub fn write(out: &Path, files: &SiteFiles) -> anyhow::Result<WriteStats> {
+    let mut stats = WriteStats::default();
+    // Check every path before touching anything.
+    let targets: Vec<(PathBuf, &Vec<u8>)> = files
+        .iter()
+        .map(|(rel, bytes)| Ok((safe_join(out, rel)?, bytes)))
+        .collect::<anyhow::Result<_>>()?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    for (path, bytes) in targets {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!("refusing to write through the symbolic link {}", path.display());
+        }
+        if std::fs::read(&path).is_ok_and(|old| &old == bytes) {
+            stats.unchanged += 1;
+            continue;
+        }
+        let dir = path.parent().expect("inside out");
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let name = path.file_name().expect("a file").to_string_lossy();
+        let tmp = dir.join(format!(".{name}.playbook-tmp"));
+        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        stats.written += 1;
+    }
+    // Remove what the previous build wrote and this one did not.
+    let manifest = out.join(MANIFEST);
+    let previous = std::fs::read_to_string(&manifest).unwrap_or_default();
+    let current: BTreeSet<&str> = files.keys().map(String::as_str).collect();
+    for rel in previous.lines().filter(|l| !l.is_empty() && !current.contains(l)) {
+        let Ok(path) = safe_join(out, rel) else { continue };
+        if std::fs::remove_file(&path).is_ok() {
+            stats.removed += 1;
+            // Remove folders left empty, up to the output folder.
+            let mut dir = path.parent();
+            while let Some(d) = dir {
+                if d == out || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+    }
+    let mut list: String = current.iter().map(|p| format!("{p}\n")).collect();
+    if list.is_empty() {
+        list.push('\n');
+    }
+    if previous != list {
+        std::fs::write(&manifest, list).with_context(|| format!("cannot write {}", manifest.display()))?;
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> SiteFiles {
+        entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_stale_files() {
+        let out = std::env::temp_dir().join(format!("playbook-site-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("keep.txt"), "not ours").unwrap();
+        let s = write(&out, &files(&[("index.html", "a"), ("roles/x/index.html", "b")])).unwrap();
+        assert_eq!(
+            s,
+            WriteStats {
+                written: 2,
+                unchanged: 0,
+                removed: 0
+            }
+        );
+        let s = write(&out, &files(&[("index.html", "a"), ("roles/x/index.html", "b")])).unwrap();
+        assert_eq!(
+            s,
+            WriteStats {
+                written: 0,
+                unchanged: 2,
+                removed: 0
+            }
+        );
+        let s = write(&out, &files(&[("index.html", "c")])).unwrap();
+        assert_eq!(
+            s,
+            WriteStats {
+                written: 1,
+                unchanged: 0,
+                removed: 1
+            }
+        );
+        assert!(!out.join("roles").exists(), "empty folders are removed");
+        assert_eq!(std::fs::read_to_string(out.join("keep.txt")).unwrap(), "not ours");
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn refuses_paths_outside() {
+        let out = std::env::temp_dir().join(format!("playbook-site-bad-{}", std::process::id()));
+        for bad in ["../x", "/etc/x", "a/../../x", ""] {
+            assert!(write(&out, &files(&[(bad, "x")])).is_err(), "{bad}");
+        }
+        assert!(!out.exists(), "nothing is written when a path is refused");
+    }
+}
