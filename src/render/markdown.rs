@@ -50,9 +50,7 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     for event in Parser::new_ext(markdown, markdown_options()) {
         match &event {
             Event::Text(t) | Event::Code(t) => {
-                if !text.is_empty() && !text.ends_with(' ') {
-                    text.push(' ');
-                }
+                text.push(' ');
                 text.push_str(t);
             }
             Event::SoftBreak | Event::HardBreak => text.push(' '),
@@ -165,7 +163,7 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     Rendered {
         html: sanitizer().clean(&html).to_string(),
         toc,
-        text: text.trim().to_owned(),
+        text: text.split_whitespace().collect::<Vec<_>>().join(" "),
     }
 }
 

@@ -4,7 +4,7 @@ use super::context::*;
 use super::{Builder, PageSpec, charts, feeds, format, jsonld, search, url};
 use crate::graph::{Health, Progress};
 use crate::load::{Entity, Kind};
-use crate::model::content::{Aggregation, Direction};
+use crate::model::content::Aggregation;
 use crate::model::money::{Currency, parse_decimal};
 use crate::model::period::{DateRange, Period, parse_date};
 use crate::model::role::{EmploymentType, Remote, Role, SalaryPer};
@@ -294,7 +294,7 @@ fn progress_summary(
         metric: metric.and_then(|m| b.link(Kind::Metric, &m.id)),
         baseline: format::number(baseline),
         target: format::number(target),
-        actual: p.actual.map(format::number),
+        actual: p.actual.map(|a| format::number(a.round_dp(2))),
         progress_percent: share,
         expected_percent: (p.expected * 100.0).round() as i64,
         health: enum_name(&p.health),
@@ -367,7 +367,7 @@ fn key_results(b: &Builder, e: &Entity<crate::model::content::Goal>) -> Vec<KeyR
                     period: label,
                     dates,
                     target: format::number(t),
-                    actual: pr.actual.map(format::number),
+                    actual: pr.actual.map(|a| format::number(a.round_dp(2))),
                     health: enum_name(&pr.health),
                     health_label: pr.health.label().into(),
                 }
@@ -1002,6 +1002,9 @@ fn budget_summary(b: &Builder, e: &Entity<crate::model::budget::Budget>) -> Budg
     }
 }
 
+/// Groups a budget line under a label (and the URL of what it names).
+type LineKey<'a> = dyn Fn(&crate::model::budget::BudgetLine) -> Option<(String, Option<String>)> + 'a;
+
 fn budgets(b: &mut Builder) -> R {
     let list = visible(b, Kind::Budget, &b.g.raw.budgets);
     if list.is_empty() {
@@ -1033,7 +1036,7 @@ fn budgets(b: &mut Builder) -> R {
                 format::percent((d / total).to_f64().unwrap_or(0.0))
             }
         };
-        let group = |key: &dyn Fn(&crate::model::budget::BudgetLine) -> Option<(String, Option<String>)>| {
+        let group = |key: &LineKey| {
             let mut m: BTreeMap<String, (Option<String>, Decimal, Decimal)> = BTreeMap::new();
             for l in &lines {
                 let Some((label, url)) = key(l) else { continue };
@@ -1306,8 +1309,8 @@ fn roles(b: &mut Builder) -> R {
     for i in 0..chart.len() {
         let next = chart.get(i + 1).map_or(0, |n| n.depth);
         let d = chart[i].depth;
-        chart[i].open = if next > d { next - d } else { 0 };
-        chart[i].close = if next < d { d - next } else { 0 };
+        chart[i].open = next.saturating_sub(d);
+        chart[i].close = d.saturating_sub(next);
     }
     let mut departments: BTreeMap<String, Vec<Link>> = BTreeMap::new();
     for e in &list {
