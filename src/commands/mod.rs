@@ -3,6 +3,8 @@
 
 mod build;
 mod check;
+mod init;
+mod new;
 mod schema;
 
 use crate::cli::{Cli, Color, Command};
@@ -16,8 +18,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema { out } => schema::run(&cli.global, out.as_deref(), &cwd),
         Command::Build(args) => build::run(&cli.global, args, &cwd),
         Command::Serve(_) => not_yet("serve"),
-        Command::Init { .. } => not_yet("init"),
-        Command::New { .. } => not_yet("new"),
+        Command::Init { dir } => init::run(&cli.global, dir.as_deref(), &cwd),
+        Command::New { kind, id } => new::run(&cli.global, kind, id, &cwd),
     }
 }
 

@@ -99,6 +99,9 @@ pub fn url(kind: Kind, id: &str) -> String {
     if kind == Kind::Page && id == "index" {
         return "index.html".into();
     }
+    if kind == Kind::Calendar {
+        return format!("schedule/calendars/{id}/index.html");
+    }
     format!("{}/{id}/index.html", kind.folder())
 }
 

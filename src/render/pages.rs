@@ -100,7 +100,7 @@ fn home(b: &mut Builder) -> R {
         .iter()
         .map(|e| budget_summary(b, e))
         .collect();
-    let upcoming = occurrences(b, |_| true)
+    let upcoming = occurrences(b, |_, _| true)
         .into_iter()
         .filter(|o| o.0 >= b.g.today)
         .take(8)
@@ -762,7 +762,7 @@ fn campaigns(b: &mut Builder) -> R {
             (Some(rev), true) => ((rev - cost) / cost).to_f64().map(format::percent),
             _ => None,
         };
-        let events = occurrences(b, |ev| ev.campaign.as_ref().is_some_and(|x| x.value == e.id))
+        let events = occurrences(b, |_, ev| ev.campaign.as_ref().is_some_and(|x| x.value == e.id))
             .into_iter()
             .map(|o| o.1)
             .collect();
@@ -1798,7 +1798,7 @@ fn raci(b: &mut Builder) -> R {
 /// their dates, sorted.
 fn occurrences(
     b: &Builder,
-    keep: impl Fn(&crate::model::calendar::Event) -> bool,
+    keep: impl Fn(&str, &crate::model::calendar::Event) -> bool,
 ) -> Vec<(Date, Occurrence)> {
     let mut out = Vec::new();
     for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
@@ -1816,7 +1816,7 @@ fn occurrences(
         };
         for o in b.g.occurrences(&cal.id) {
             let Some(ev) = events.get(o.event) else { continue };
-            if !keep(ev) {
+            if !keep(&cal.id, ev) {
                 continue;
             }
             out.push((
@@ -1912,6 +1912,13 @@ fn schedule(b: &mut Builder) -> R {
         return Ok(());
     }
     let mut views = Vec::new();
+    for e in visible(b, Kind::Calendar, &b.g.raw.calendars) {
+        views.push(Link {
+            title: text(&e.data.name),
+            url: url(Kind::Calendar, &e.id),
+            kind: "calendar".into(),
+        });
+    }
     for e in visible(b, Kind::Role, &b.g.raw.roles) {
         views.push(Link {
             title: text(&e.data.title),
@@ -1927,9 +1934,11 @@ fn schedule(b: &mut Builder) -> R {
         });
     }
     let feeds = calendar_feed_links(b);
-    let all = occurrences(b, |_| true);
-    for (d, o) in &all {
-        if !o.recurring || *d == all.iter().find(|(_, x)| x.title == o.title).map_or(*d, |x| x.0) {
+    let all = occurrences(b, |_, _| true);
+    // One search document per event: a recurring one at its first occurrence.
+    let mut seen_recurring = BTreeSet::new();
+    for (_, o) in &all {
+        if !o.recurring || seen_recurring.insert((o.calendar.url.clone(), o.title.clone())) {
             b.search.push(search::Document::new(
                 "event",
                 o.title.clone(),
@@ -1963,7 +1972,7 @@ fn schedule(b: &mut Builder) -> R {
         },
     )?;
     for e in visible(b, Kind::Role, &b.g.raw.roles) {
-        let occ = occurrences(b, |ev| ev.owner.as_ref().is_some_and(|o| o.value == e.id));
+        let occ = occurrences(b, |_, ev| ev.owner.as_ref().is_some_and(|o| o.value == e.id));
         let scope = b.link(Kind::Role, &e.id);
         let title = format!("Schedule: {}", text(&e.data.title));
         scoped_schedule(
@@ -1976,8 +1985,40 @@ fn schedule(b: &mut Builder) -> R {
             &feeds,
         )?;
     }
+    for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
+        let occ = occurrences(b, |c, _| c == cal.id);
+        let scope = Some(Link {
+            title: text(&cal.data.name),
+            url: format!("calendars/{}.ics", cal.id),
+            kind: "calendar".into(),
+        });
+        let path = url(Kind::Calendar, &cal.id);
+        let mut spec = PageSpec::new(path, "schedule.html", "schedule", text(&cal.data.name));
+        spec.description = opt_text(&cal.data.description);
+        spec.referenced_by = b.referenced_by(Kind::Calendar, &cal.id);
+        let upcoming = occ
+            .iter()
+            .filter(|(d, _)| *d >= b.g.today)
+            .take(30)
+            .map(|(_, o)| o.clone())
+            .collect();
+        let months = months(b, &occ)
+            .into_iter()
+            .filter(|m| m.weeks.iter().flatten().any(|d| !d.events.is_empty()))
+            .collect();
+        b.emit(
+            spec,
+            &Schedule {
+                scope,
+                upcoming,
+                months,
+                views: views.clone(),
+                feeds: feeds.clone(),
+            },
+        )?;
+    }
     for e in visible(b, Kind::Campaign, &b.g.raw.campaigns) {
-        let occ = occurrences(b, |ev| ev.campaign.as_ref().is_some_and(|o| o.value == e.id));
+        let occ = occurrences(b, |_, ev| ev.campaign.as_ref().is_some_and(|o| o.value == e.id));
         let scope = b.link(Kind::Campaign, &e.id);
         let title = format!("Schedule: {}", text(&e.data.name));
         scoped_schedule(
@@ -2084,6 +2125,23 @@ fn sitemap(b: &mut Builder) {
     b.add_file("sitemap.xml", xml.into_bytes());
 }
 
+/// Removes every string that names a hidden entity (`id` or `id#kr`), and
+/// the fields left empty by that.
+fn scrub(v: &mut serde_json::Value, hidden: &BTreeSet<String>) {
+    let names_hidden = |s: &str| hidden.contains(s.split('#').next().unwrap_or(s));
+    match v {
+        serde_json::Value::Array(items) => {
+            items.retain(|x| !x.as_str().is_some_and(names_hidden));
+            items.iter_mut().for_each(|x| scrub(x, hidden));
+        }
+        serde_json::Value::Object(map) => {
+            map.retain(|_, x| !x.as_str().is_some_and(names_hidden));
+            map.values_mut().for_each(|x| scrub(x, hidden));
+        }
+        _ => {}
+    }
+}
+
 /// `playbook.json`: every entity of the build as the loader read it.
 fn playbook_json(b: &mut Builder) -> R {
     fn list<T: serde::Serialize>(b: &Builder, kind: Kind, items: &[Entity<T>]) -> serde_json::Value {
@@ -2104,6 +2162,17 @@ fn playbook_json(b: &mut Builder) -> R {
         serde_json::Value::Object(m)
     }
     let r = b.g.raw;
+    // Ids of entities left out of this build: fields naming them are dropped.
+    let g = b.g;
+    let hidden: BTreeSet<String> = Kind::ALL
+        .into_iter()
+        .flat_map(|k| {
+            r.ids(k)
+                .into_iter()
+                .filter(move |id| !g.visible(k, id))
+                .map(str::to_owned)
+        })
+        .collect();
     let mut root = serde_json::Map::new();
     root.insert("title".into(), b.site.title.clone().into());
     root.insert("today".into(), b.g.today.to_string().into());
@@ -2116,7 +2185,11 @@ fn playbook_json(b: &mut Builder) -> R {
     root.insert("budgets".into(), list(b, Kind::Budget, &r.budgets));
     root.insert("roles".into(), list(b, Kind::Role, &r.roles));
     root.insert("calendars".into(), list(b, Kind::Calendar, &r.calendars));
-    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(root))?;
+    let mut value = serde_json::Value::Object(root);
+    if b.g.public {
+        scrub(&mut value, &hidden);
+    }
+    let mut text = serde_json::to_string_pretty(&value)?;
     text.push('\n');
     b.add_file("playbook.json", text.into_bytes());
     Ok(())
