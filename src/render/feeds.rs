@@ -104,7 +104,7 @@ pub fn calendar(g: &Graph, id: &str, cal: &Calendar, host: &str, url: Option<Str
         events.push(IcsEvent {
             uid: format!("{id}-{event_id}@{host}"),
             summary: title,
-            description: v.description.as_ref().map(|d| d.value.clone()),
+            description: v.description.as_ref().map(|d| plain(&d.value)),
             location: v.location.as_ref().map(|l| l.value.clone()),
             url: url.clone(),
             categories,
@@ -118,10 +118,21 @@ pub fn calendar(g: &Graph, id: &str, cal: &Calendar, host: &str, url: Option<Str
     }
     let cal_ics = IcsCalendar {
         name: cal.name.as_ref().map_or(id.to_owned(), |n| n.value.clone()),
-        description: cal.description.as_ref().map(|d| d.value.clone()),
+        description: cal.description.as_ref().map(|d| plain(&d.value)),
         events,
     };
     write(&cal_ics, dtstamp(g))
+}
+
+/// Markdown as plain text for feeds: link text kept, syntax dropped.
+fn plain(markdown: &str) -> String {
+    struct TextOnly;
+    impl super::markdown::LinkResolver for TextOnly {
+        fn resolve(&self, _: crate::load::Kind, _: &str, _: Option<&str>) -> Option<String> {
+            None
+        }
+    }
+    super::markdown::render(markdown, &TextOnly).text
 }
 
 fn ics_time(when: When, tz: &str) -> IcsTime {
