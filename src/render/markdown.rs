@@ -49,11 +49,16 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     let mut dropped_links: Vec<bool> = Vec::new();
     for event in Parser::new_ext(markdown, markdown_options()) {
         match &event {
-            Event::Text(t) | Event::Code(t) => {
-                text.push(' ');
-                text.push_str(t);
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            // Block ends and line breaks separate words; inline markup does not.
+            Event::SoftBreak | Event::HardBreak | Event::End(_)
+                if !matches!(
+                    &event,
+                    Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link | TagEnd::Strikethrough)
+                ) =>
+            {
+                text.push(' ')
             }
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
         }
         let event = match event {
@@ -272,6 +277,6 @@ mod tests {
     #[test]
     fn plain_text_for_search() {
         let r = render("# Title\n\nSome *emphasis* and `code`.", &Links);
-        assert_eq!(r.text, "Title Some emphasis and code .");
+        assert_eq!(r.text, "Title Some emphasis and code.");
     }
 }
