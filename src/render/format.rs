@@ -55,6 +55,18 @@ fn group(text: &str) -> String {
     }
 }
 
+/// Short numbers for chart axes and labels: `44000` → `44k`, `1250000` → `1.3M`.
+pub fn compact(v: f64) -> String {
+    let (scaled, suffix) = match v.abs() {
+        a if a >= 1e6 => (v / 1e6, "M"),
+        a if a >= 1e3 => (v / 1e3, "k"),
+        _ => (v, ""),
+    };
+    let text = format!("{scaled:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text}{suffix}")
+}
+
 /// A share as a whole percentage: `0.625` → `63%`.
 pub fn percent(share: f64) -> String {
     format!("{}%", (share * 100.0).round() as i64)
@@ -105,5 +117,10 @@ mod tests {
         assert_eq!(day_label(d), "Sun 1 Mar");
         assert_eq!(month_label(d), "March 2026");
         assert_eq!(percent(0.625), "63%");
+        assert_eq!(compact(44000.0), "44k");
+        assert_eq!(compact(4800.0), "4.8k");
+        assert_eq!(compact(1_250_000.0), "1.3M");
+        assert_eq!(compact(12.0), "12");
+        assert_eq!(compact(0.5), "0.5");
     }
 }

@@ -1098,7 +1098,8 @@ fn budgets(b: &mut Builder) -> R {
                 })
                 .collect()
         };
-        let fmt = |v: f64| format::money(Decimal::from_f64_retain(v).unwrap_or_default(), cur.as_ref());
+        let code = cur.map_or("", |c| c.code());
+        let fmt = |v: f64| format!("{} {code}", format::compact(v)).trim_end().to_owned();
         let category_chart = charts::hbar_chart(
             &format!("{title}: planned by category"),
             "Planned spending per category",
