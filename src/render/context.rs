@@ -368,6 +368,7 @@ pub struct BudgetPage {
     pub by_campaign: Vec<Breakdown>,
     /// Charts (HTML).
     pub category_chart: String,
+    pub channel_chart: String,
     pub quarter_chart: String,
     pub body: String,
 }

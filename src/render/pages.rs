@@ -717,7 +717,7 @@ fn campaigns(b: &mut Builder) -> R {
         })
         .collect();
     rows.sort_by_key(|r| r.start.clone());
-    let timeline = timeline(b, &list);
+    let timeline = timeline(b, &list, &super::root_of("campaigns/index.html"));
     b.emit(
         PageSpec::new("campaigns/index.html", "campaigns.html", "campaigns", "Campaigns"),
         &Campaigns {
@@ -816,24 +816,30 @@ fn campaigns(b: &mut Builder) -> R {
 
 /// An SVG timeline (Gantt bars) of the campaigns, drawn here because its
 /// geometry is data, not style.
-fn timeline(b: &Builder, list: &[&Entity<crate::model::content::Campaign>]) -> String {
-    let mut items: Vec<(String, DateRange)> = list
+fn timeline(b: &Builder, list: &[&Entity<crate::model::content::Campaign>], root: &str) -> String {
+    let mut items: Vec<(String, DateRange, String)> = list
         .iter()
-        .filter_map(|e| Some((text(&e.data.name), campaign_dates(&e.data)?)))
+        .filter_map(|e| {
+            Some((
+                text(&e.data.name),
+                campaign_dates(&e.data)?,
+                url(Kind::Campaign, &e.id),
+            ))
+        })
         .collect();
     if items.is_empty() {
         return String::new();
     }
-    items.sort_by_key(|(_, r)| r.start);
+    items.sort_by_key(|(_, r, _)| r.start);
     let start = items
         .iter()
-        .map(|(_, r)| r.start)
+        .map(|(_, r, _)| r.start)
         .min()
         .expect("items")
         .first_of_month();
     let end = items
         .iter()
-        .map(|(_, r)| r.end)
+        .map(|(_, r, _)| r.end)
         .max()
         .expect("items")
         .last_of_month();
@@ -863,18 +869,25 @@ fn timeline(b: &Builder, list: &[&Entity<crate::model::content::Campaign>]) -> S
             "<line class=\"today\" x1=\"{xt:.1}\" y1=\"20\" x2=\"{xt:.1}\" y2=\"{h}\"/>"
         ));
     }
-    for (i, (name, r)) in items.iter().enumerate() {
+    for (i, (name, r, page)) in items.iter().enumerate() {
         let y = 24.0 + row_h * i as f64;
         let (x1, x2) = (x(r.start), x(r.end.tomorrow().unwrap_or(r.end)));
+        // Long names are cut to fit the label column; the tooltip and the
+        // table below the chart have them whole.
+        let short: String = if name.chars().count() > 24 {
+            name.chars().take(23).collect::<String>() + "…"
+        } else {
+            name.clone()
+        };
+        let full = super::markdown::escape_attr(name);
         svg.push_str(&format!(
-            "<text class=\"label\" x=\"0\" y=\"{:.1}\">{}</text><rect class=\"bar series-campaign\" x=\"{x1:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\"><title>{}: {} – {}</title></rect>",
+            "<a href=\"{root}{page}\"><title>{full}: {} – {}</title><text class=\"label\" x=\"0\" y=\"{:.1}\">{}</text><rect class=\"bar series-campaign\" x=\"{x1:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\"/></a>",
+            format::date(r.start),
+            format::date(r.end),
             y + 15.0,
-            super::markdown::escape_attr(name),
+            super::markdown::escape_attr(&short),
             (x2 - x1).max(2.0),
             row_h - 8.0,
-            super::markdown::escape_attr(name),
-            format::date(r.start),
-            format::date(r.end)
         ));
     }
     svg.push_str("</svg><figcaption>Campaign timeline</figcaption></figure>");
@@ -1109,6 +1122,24 @@ fn budgets(b: &mut Builder) -> R {
                 .collect::<Vec<_>>(),
             &fmt,
         );
+        let channel_chart = charts::bar_chart(
+            &format!("{title}: planned and actual by channel"),
+            "Planned and actual spending per channel",
+            &by_channel.iter().map(|(l, ..)| l.clone()).collect::<Vec<_>>(),
+            &[
+                charts::Series {
+                    name: "Planned".into(),
+                    class: "planned".into(),
+                    values: by_channel.iter().map(|(_, _, p, _)| p.to_f64()).collect(),
+                },
+                charts::Series {
+                    name: "Actual".into(),
+                    class: "actual".into(),
+                    values: by_channel.iter().map(|(_, _, _, a)| a.to_f64()).collect(),
+                },
+            ],
+            &fmt,
+        );
         let quarter_chart = charts::bar_chart(
             &format!("{title}: planned and actual by quarter"),
             "Planned and actual spending per quarter",
@@ -1157,6 +1188,7 @@ fn budgets(b: &mut Builder) -> R {
             by_quarter: to_rows(&by_quarter),
             by_campaign: to_rows(&by_campaign),
             category_chart,
+            channel_chart,
             quarter_chart,
             body: desc.html,
         };
