@@ -329,7 +329,8 @@ pub struct CampaignPage {
     pub revenue: Option<String>,
     /// (revenue − cost) / cost, as a percentage.
     pub roi: Option<String>,
-    pub schedule: String,
+    /// The campaign's schedule page, when it has events.
+    pub schedule: Option<String>,
     pub body: String,
 }
 
@@ -426,7 +427,8 @@ pub struct RolePage {
     pub posting: Option<Posting>,
     /// The role's duties feed, relative to the root.
     pub duties_feed: Option<String>,
-    pub schedule: String,
+    /// The role's schedule page, when it owns events.
+    pub schedule: Option<String>,
     pub body: String,
 }
 

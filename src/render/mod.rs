@@ -51,6 +51,8 @@ pub struct Builder<'g> {
     pub search: Vec<search::Document>,
     /// Paths of HTML pages, for the sitemap.
     pub pages: Vec<String>,
+    /// Calendar occurrences, expanded once per build.
+    occurrences: Option<std::rc::Rc<pages::OccurrenceIndex>>,
 }
 
 /// What one page needs besides its data.
@@ -157,6 +159,7 @@ impl<'g> Builder<'g> {
             files: SiteFiles::new(),
             search: Vec::new(),
             pages: Vec::new(),
+            occurrences: None,
         };
         b.site.nav = b.nav();
         b

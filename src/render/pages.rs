@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 type R = anyhow::Result<()>;
 
 pub fn all(b: &mut Builder) -> R {
+    b.occurrences = Some(std::rc::Rc::new(occurrence_index(b)));
     home(b)?;
     pages(b)?;
     personas(b)?;
@@ -100,7 +101,9 @@ fn home(b: &mut Builder) -> R {
         .iter()
         .map(|e| budget_summary(b, e))
         .collect();
-    let upcoming = occurrences(b, |_, _| true)
+    let upcoming = occ(b)
+        .all
+        .clone()
         .into_iter()
         .filter(|o| o.0 >= b.g.today)
         .take(8)
@@ -155,15 +158,21 @@ fn home(b: &mut Builder) -> R {
 }
 
 fn sorted_pages(b: &Builder, mut pages: Vec<Link>) -> Vec<Link> {
-    let weight = |url: &str| -> i64 {
+    let weights: BTreeMap<String, i64> =
         b.g.raw
             .pages
             .iter()
-            .find(|p| super::url(Kind::Page, &p.id) == url)
-            .and_then(|p| p.data.weight.as_ref())
-            .and_then(|w| w.value.0.parse().ok())
-            .unwrap_or(0)
-    };
+            .map(|p| {
+                let w = p
+                    .data
+                    .weight
+                    .as_ref()
+                    .and_then(|w| w.value.0.parse().ok())
+                    .unwrap_or(0);
+                (super::url(Kind::Page, &p.id), w)
+            })
+            .collect();
+    let weight = |url: &str| weights.get(url).copied().unwrap_or(0);
     pages.sort_by(|a, c| (weight(&a.url), &a.title).cmp(&(weight(&c.url), &c.title)));
     pages
 }
@@ -762,7 +771,8 @@ fn campaigns(b: &mut Builder) -> R {
             (Some(rev), true) => ((rev - cost) / cost).to_f64().map(format::percent),
             _ => None,
         };
-        let events = occurrences(b, |_, ev| ev.campaign.as_ref().is_some_and(|x| x.value == e.id))
+        let events = occ(b)
+            .pick(occ(b).by_campaign.get(&e.id))
             .into_iter()
             .map(|o| o.1)
             .collect();
@@ -806,7 +816,10 @@ fn campaigns(b: &mut Builder) -> R {
             cost_uses_planned: uses_planned,
             revenue: revenue.map(|r| format::money(r, currency.as_ref())),
             roi,
-            schedule: format!("schedule/campaigns/{}/index.html", e.id),
+            schedule: occ(b)
+                .by_campaign
+                .contains_key(&e.id)
+                .then(|| format!("schedule/campaigns/{}/index.html", e.id)),
             body: body.html,
         };
         b.emit(spec, &data)?;
@@ -848,7 +861,7 @@ fn timeline(b: &Builder, list: &[&Entity<crate::model::content::Campaign>], root
     let h = 30.0 + row_h * items.len() as f64;
     let x = |d: Date| label_w + ((d - start).get_days() as f64 / days) * (w - label_w - 10.0);
     let mut svg = format!(
-        "<figure class=\"chart timeline\"><svg class=\"chart-svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"timeline-title\"><title id=\"timeline-title\">Campaign timeline</title>"
+        "<figure class=\"chart timeline\"><svg class=\"chart-svg\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-labelledby=\"timeline-title\"><title id=\"timeline-title\">Campaign timeline</title>"
     );
     let mut m = start;
     while m <= end {
@@ -1553,7 +1566,10 @@ fn role(b: &mut Builder, e: &Entity<Role>, host: &str) -> R {
         education: opt_text(&r.education),
         posting,
         duties_feed,
-        schedule: format!("schedule/roles/{}/index.html", e.id),
+        schedule: occ(b)
+            .by_owner
+            .contains_key(&e.id)
+            .then(|| format!("schedule/roles/{}/index.html", e.id)),
         body: body.html,
     };
     b.emit(spec, &data)
@@ -1827,13 +1843,25 @@ fn raci(b: &mut Builder) -> R {
 
 // ---------------------------------------------------------------- schedule
 
-/// Occurrences of events of visible calendars that `keep` accepts, with
-/// their dates, sorted.
-fn occurrences(
-    b: &Builder,
-    keep: impl Fn(&str, &crate::model::calendar::Event) -> bool,
-) -> Vec<(Date, Occurrence)> {
-    let mut out = Vec::new();
+/// Every occurrence of the events of visible calendars, expanded once per
+/// build and sorted, with indexes by owner, campaign and calendar, so that
+/// scoped views cost what they show.
+pub(crate) struct OccurrenceIndex {
+    all: Vec<(Date, Occurrence)>,
+    by_owner: BTreeMap<String, Vec<usize>>,
+    by_campaign: BTreeMap<String, Vec<usize>>,
+    by_calendar: BTreeMap<String, Vec<usize>>,
+}
+
+impl OccurrenceIndex {
+    fn pick(&self, ids: Option<&Vec<usize>>) -> Vec<(Date, Occurrence)> {
+        ids.map(|v| v.iter().map(|&i| self.all[i].clone()).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn occurrence_index(b: &Builder) -> OccurrenceIndex {
+    let mut tagged = Vec::new();
     for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
         let events: Vec<&crate::model::calendar::Event> = cal
             .data
@@ -1847,34 +1875,61 @@ fn occurrences(
             url: format!("calendars/{}.ics", cal.id),
             kind: "calendar".into(),
         };
+        // Links are made once per event, not per occurrence.
+        let prepared: Vec<Occurrence> = events
+            .iter()
+            .map(|ev| Occurrence {
+                date: String::new(),
+                day_label: String::new(),
+                time: None,
+                title: text(&ev.title),
+                kind: ev.kind.as_ref().map_or(String::new(), |k| enum_name(&k.value)),
+                status: ev.status.as_ref().map(|s| enum_name(&s.value)),
+                calendar: cal_link.clone(),
+                owner: ev.owner.as_ref().and_then(|x| b.link(Kind::Role, &x.value)),
+                campaign: ev
+                    .campaign
+                    .as_ref()
+                    .and_then(|x| b.link(Kind::Campaign, &x.value)),
+                channel: ev.channel.as_ref().map(|c| channel_name(b, &c.value)),
+                recurring: ev.repeat.is_some(),
+            })
+            .collect();
         for o in b.g.occurrences(&cal.id) {
-            let Some(ev) = events.get(o.event) else { continue };
-            if !keep(&cal.id, ev) {
+            let (Some(ev), Some(base)) = (events.get(o.event), prepared.get(o.event)) else {
                 continue;
-            }
-            out.push((
-                o.date,
-                Occurrence {
-                    date: o.date.to_string(),
-                    day_label: format::day_label(o.date),
-                    time: o.time.map(|t| t.strftime("%H:%M").to_string()),
-                    title: text(&ev.title),
-                    kind: ev.kind.as_ref().map_or(String::new(), |k| enum_name(&k.value)),
-                    status: ev.status.as_ref().map(|s| enum_name(&s.value)),
-                    calendar: cal_link.clone(),
-                    owner: ev.owner.as_ref().and_then(|x| b.link(Kind::Role, &x.value)),
-                    campaign: ev
-                        .campaign
-                        .as_ref()
-                        .and_then(|x| b.link(Kind::Campaign, &x.value)),
-                    channel: ev.channel.as_ref().map(|c| channel_name(b, &c.value)),
-                    recurring: ev.repeat.is_some(),
-                },
-            ));
+            };
+            let mut occ = base.clone();
+            occ.date = o.date.to_string();
+            occ.day_label = format::day_label(o.date);
+            occ.time = o.time.map(|t| t.strftime("%H:%M").to_string());
+            let owner = ev.owner.as_ref().map(|x| x.value.clone());
+            let campaign = ev.campaign.as_ref().map(|x| x.value.clone());
+            tagged.push((o.date, occ, cal.id.clone(), owner, campaign));
         }
     }
-    out.sort_by(|a, c| (a.0, &a.1.time, &a.1.title).cmp(&(c.0, &c.1.time, &c.1.title)));
-    out
+    tagged.sort_by(|a, c| (a.0, &a.1.time, &a.1.title).cmp(&(c.0, &c.1.time, &c.1.title)));
+    let mut index = OccurrenceIndex {
+        all: Vec::with_capacity(tagged.len()),
+        by_owner: BTreeMap::new(),
+        by_campaign: BTreeMap::new(),
+        by_calendar: BTreeMap::new(),
+    };
+    for (i, (date, occ, cal, owner, campaign)) in tagged.into_iter().enumerate() {
+        index.by_calendar.entry(cal).or_default().push(i);
+        if let Some(o) = owner {
+            index.by_owner.entry(o).or_default().push(i);
+        }
+        if let Some(c) = campaign {
+            index.by_campaign.entry(c).or_default().push(i);
+        }
+        index.all.push((date, occ));
+    }
+    index
+}
+
+fn occ(b: &Builder) -> std::rc::Rc<OccurrenceIndex> {
+    b.occurrences.clone().expect("computed before the pages")
 }
 
 fn months(b: &Builder, occ: &[(Date, Occurrence)]) -> Vec<Month> {
@@ -1944,6 +1999,8 @@ fn schedule(b: &mut Builder) -> R {
     if visible(b, Kind::Calendar, &b.g.raw.calendars).is_empty() {
         return Ok(());
     }
+    let index = occ(b);
+    // Views: every calendar, and the roles and campaigns that have events.
     let mut views = Vec::new();
     for e in visible(b, Kind::Calendar, &b.g.raw.calendars) {
         views.push(Link {
@@ -1952,14 +2009,20 @@ fn schedule(b: &mut Builder) -> R {
             kind: "calendar".into(),
         });
     }
-    for e in visible(b, Kind::Role, &b.g.raw.roles) {
+    for e in visible(b, Kind::Role, &b.g.raw.roles)
+        .into_iter()
+        .filter(|e| index.by_owner.contains_key(&e.id))
+    {
         views.push(Link {
             title: text(&e.data.title),
             url: format!("schedule/roles/{}/index.html", e.id),
             kind: "role".into(),
         });
     }
-    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns) {
+    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns)
+        .into_iter()
+        .filter(|e| index.by_campaign.contains_key(&e.id))
+    {
         views.push(Link {
             title: text(&e.data.name),
             url: format!("schedule/campaigns/{}/index.html", e.id),
@@ -1967,10 +2030,9 @@ fn schedule(b: &mut Builder) -> R {
         });
     }
     let feeds = calendar_feed_links(b);
-    let all = occurrences(b, |_, _| true);
     // One search document per event: a recurring one at its first occurrence.
     let mut seen_recurring = BTreeSet::new();
-    for (_, o) in &all {
+    for (_, o) in &index.all {
         if !o.recurring || seen_recurring.insert((o.calendar.url.clone(), o.title.clone())) {
             b.search.push(search::Document::new(
                 "event",
@@ -1985,117 +2047,95 @@ fn schedule(b: &mut Builder) -> R {
             ));
         }
     }
-    let upcoming: Vec<Occurrence> = all
-        .iter()
-        .filter(|(d, _)| *d >= b.g.today)
-        .take(30)
-        .map(|(_, o)| o.clone())
-        .collect();
-    let months_all = months(b, &all);
     let mut spec = PageSpec::new("schedule/index.html", "schedule.html", "schedule", "Schedule");
     spec.feeds = feeds.clone();
-    b.emit(
-        spec,
-        &Schedule {
-            scope: None,
-            upcoming,
-            months: months_all,
-            views: views.clone(),
-            feeds: feeds.clone(),
-        },
-    )?;
-    for e in visible(b, Kind::Role, &b.g.raw.roles) {
-        let occ = occurrences(b, |_, ev| ev.owner.as_ref().is_some_and(|o| o.value == e.id));
-        let scope = b.link(Kind::Role, &e.id);
-        let title = format!("Schedule: {}", text(&e.data.title));
-        scoped_schedule(
-            b,
-            format!("schedule/roles/{}/index.html", e.id),
-            title,
-            scope,
-            occ,
-            &views,
-            &feeds,
-        )?;
-    }
+    let data = Schedule {
+        scope: None,
+        upcoming: upcoming(b, &index.all),
+        months: months(b, &index.all),
+        views,
+        feeds: feeds.clone(),
+    };
+    b.emit(spec, &data)?;
     for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
-        let occ = occurrences(b, |c, _| c == cal.id);
         let scope = Some(Link {
             title: text(&cal.data.name),
             url: format!("calendars/{}.ics", cal.id),
             kind: "calendar".into(),
         });
-        let path = url(Kind::Calendar, &cal.id);
-        let mut spec = PageSpec::new(path, "schedule.html", "schedule", text(&cal.data.name));
+        let mut spec = PageSpec::new(
+            url(Kind::Calendar, &cal.id),
+            "schedule.html",
+            "schedule",
+            text(&cal.data.name),
+        );
         spec.description = opt_text(&cal.data.description);
         spec.referenced_by = b.referenced_by(Kind::Calendar, &cal.id);
-        let upcoming = occ
-            .iter()
-            .filter(|(d, _)| *d >= b.g.today)
-            .take(30)
-            .map(|(_, o)| o.clone())
-            .collect();
-        let months = months(b, &occ)
-            .into_iter()
-            .filter(|m| m.weeks.iter().flatten().any(|d| !d.events.is_empty()))
-            .collect();
-        b.emit(
-            spec,
-            &Schedule {
-                scope,
-                upcoming,
-                months,
-                views: views.clone(),
-                feeds: feeds.clone(),
-            },
-        )?;
+        spec.feeds = vec![Link {
+            title: text(&cal.data.name),
+            url: format!("calendars/{}.ics", cal.id),
+            kind: "ics".into(),
+        }];
+        scoped_schedule(b, spec, scope, index.pick(index.by_calendar.get(&cal.id)))?;
     }
-    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns) {
-        let occ = occurrences(b, |_, ev| ev.campaign.as_ref().is_some_and(|o| o.value == e.id));
-        let scope = b.link(Kind::Campaign, &e.id);
-        let title = format!("Schedule: {}", text(&e.data.name));
+    for e in visible(b, Kind::Role, &b.g.raw.roles)
+        .into_iter()
+        .filter(|e| index.by_owner.contains_key(&e.id))
+    {
+        let spec = PageSpec::new(
+            format!("schedule/roles/{}/index.html", e.id),
+            "schedule.html",
+            "schedule",
+            format!("Schedule: {}", text(&e.data.title)),
+        );
         scoped_schedule(
             b,
+            spec,
+            b.link(Kind::Role, &e.id),
+            index.pick(index.by_owner.get(&e.id)),
+        )?;
+    }
+    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns)
+        .into_iter()
+        .filter(|e| index.by_campaign.contains_key(&e.id))
+    {
+        let spec = PageSpec::new(
             format!("schedule/campaigns/{}/index.html", e.id),
-            title,
-            scope,
-            occ,
-            &views,
-            &feeds,
+            "schedule.html",
+            "schedule",
+            format!("Schedule: {}", text(&e.data.name)),
+        );
+        scoped_schedule(
+            b,
+            spec,
+            b.link(Kind::Campaign, &e.id),
+            index.pick(index.by_campaign.get(&e.id)),
         )?;
     }
     Ok(())
 }
 
-fn scoped_schedule(
-    b: &mut Builder,
-    path: String,
-    title: String,
-    scope: Option<Link>,
-    occ: Vec<(Date, Occurrence)>,
-    views: &[Link],
-    feeds: &[Link],
-) -> R {
-    let upcoming = occ
-        .iter()
-        .filter(|(d, _)| *d >= b.g.today)
-        .take(30)
-        .map(|(_, o)| o.clone())
-        .collect();
+/// The next 30 occurrences from today.
+fn upcoming(b: &Builder, occ: &[(Date, Occurrence)]) -> Vec<Occurrence> {
+    let from = occ.partition_point(|(d, _)| *d < b.g.today);
+    occ[from..].iter().take(30).map(|(_, o)| o.clone()).collect()
+}
+
+/// A schedule of one calendar, role or campaign: its months with events
+/// only, and a link back to the whole schedule instead of every view.
+fn scoped_schedule(b: &mut Builder, spec: PageSpec, scope: Option<Link>, occ: Vec<(Date, Occurrence)>) -> R {
     let months = months(b, &occ)
         .into_iter()
         .filter(|m| m.weeks.iter().flatten().any(|d| !d.events.is_empty()))
         .collect();
-    b.emit(
-        PageSpec::new(path, "schedule.html", "schedule", title),
-        &Schedule {
-            scope,
-            upcoming,
-            months,
-            views: views.to_vec(),
-            feeds: feeds.to_vec(),
-        },
-    )
+    let data = Schedule {
+        scope,
+        upcoming: upcoming(b, &occ),
+        months,
+        views: Vec::new(),
+        feeds: spec.feeds.clone(),
+    };
+    b.emit(spec, &data)
 }
 
 fn calendar_feeds(b: &mut Builder) {
