@@ -16,6 +16,7 @@ pub mod model;
 pub mod project;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod theme;

@@ -17,16 +17,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&cli.global, args, &cwd),
         Command::Schema { out } => schema::run(&cli.global, out.as_deref(), &cwd),
         Command::Build(args) => build::run(&cli.global, args, &cwd),
-        Command::Serve(_) => not_yet("serve"),
+        Command::Serve(args) => crate::serve::run(&cli.global, args, &cwd),
         Command::Init { dir } => init::run(&cli.global, dir.as_deref(), &cwd),
         Command::New { kind, id } => new::run(&cli.global, kind, id, &cwd),
     }
-}
-
-fn not_yet(name: &str) -> anyhow::Result<ExitCode> {
-    eprintln!("error: `playbook {name}` is not yet available in this version");
-    eprintln!("  help: `playbook check` validates a playbook today");
-    Ok(ExitCode::from(2))
 }
 
 /// Whether to colour output written to standard output.
