@@ -85,9 +85,9 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The output folder
-    #[arg(long, default_value = "public", value_name = "DIR")]
-    pub out: PathBuf,
+    /// The output folder [default: public/ in the playbook; a relative DIR is taken from the current folder]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Build only public entities
     #[arg(long)]
     pub public: bool,

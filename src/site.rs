@@ -29,7 +29,24 @@ fn safe_join(out: &Path, rel: &str) -> anyhow::Result<PathBuf> {
     Ok(out.join(p))
 }
 
-/// Writes `files` into `out`, creating it if needed.
+/// Refuses a target inside `out` that passes through a symbolic link, so
+/// that nothing can be written outside `out` whatever it contains.
+fn check_no_links(out: &Path, path: &Path) -> anyhow::Result<()> {
+    let rel = path.strip_prefix(out).unwrap_or(path);
+    let mut at = out.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!("refusing to write through the symbolic link {}", at.display());
+        }
+    }
+    Ok(())
+}
+
+/// Writes `files` into `out`, creating it if needed. First every changed
+/// file is written beside its target under a temporary name; only when all
+/// of them are written are they renamed into place, so a failure (a full
+/// disk, a file where a folder should be) leaves the previous site as it was.
 pub fn write(out: &Path, files: &SiteFiles) -> anyhow::Result<WriteStats> {
     let mut stats = WriteStats::default();
     // Check every path before touching anything.
@@ -38,20 +55,31 @@ pub fn write(out: &Path, files: &SiteFiles) -> anyhow::Result<WriteStats> {
         .map(|(rel, bytes)| Ok((safe_join(out, rel)?, bytes)))
         .collect::<anyhow::Result<_>>()?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    for (path, bytes) in targets {
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            bail!("refusing to write through the symbolic link {}", path.display());
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let result = (|| -> anyhow::Result<()> {
+        for (path, bytes) in &targets {
+            check_no_links(out, path)?;
+            if std::fs::read(path).is_ok_and(|old| &old == *bytes) {
+                stats.unchanged += 1;
+                continue;
+            }
+            let dir = path.parent().expect("inside out");
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let name = path.file_name().expect("a file").to_string_lossy();
+            let tmp = dir.join(format!(".{name}.playbook-tmp"));
+            std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+            staged.push((tmp, path.clone()));
         }
-        if std::fs::read(&path).is_ok_and(|old| &old == bytes) {
-            stats.unchanged += 1;
-            continue;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for (tmp, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
         }
-        let dir = path.parent().expect("inside out");
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let name = path.file_name().expect("a file").to_string_lossy();
-        let tmp = dir.join(format!(".{name}.playbook-tmp"));
-        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        return Err(e);
+    }
+    for (tmp, path) in &staged {
+        std::fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
         stats.written += 1;
     }
     // Remove what the previous build wrote and this one did not.
@@ -129,6 +157,58 @@ mod tests {
         assert!(!out.join("roles").exists(), "empty folders are removed");
         assert_eq!(std::fs::read_to_string(out.join("keep.txt")).unwrap(), "not ours");
         std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_changes_nothing() {
+        let out = std::env::temp_dir().join(format!("playbook-site-fail-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        write(&out, &files(&[("index.html", "old"), ("a/index.html", "old a")])).unwrap();
+        // A file where the new build needs a folder.
+        std::fs::write(out.join("b"), "in the way").unwrap();
+        let err = write(
+            &out,
+            &files(&[
+                ("index.html", "new"),
+                ("a/index.html", "new a"),
+                ("b/index.html", "b"),
+            ]),
+        );
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "old a"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(
+            !leftovers
+                .iter()
+                .any(|n| n.to_string_lossy().ends_with("playbook-tmp")),
+            "{leftovers:?}"
+        );
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn never_writes_through_a_symbolic_link() {
+        let base = std::env::temp_dir().join(format!("playbook-site-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let out = base.join("out");
+        let outside = base.join("outside");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("roles")).unwrap();
+        assert!(write(&out, &files(&[("roles/x/index.html", "x")])).is_err());
+        assert_eq!(
+            std::fs::read_dir(&outside).unwrap().count(),
+            0,
+            "nothing written outside"
+        );
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]

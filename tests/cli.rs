@@ -101,13 +101,6 @@ fn bad_usage_exits_2() {
     assert!(stderr(&out).contains("--as-of"), "{}", stderr(&out));
 }
 
-#[test]
-fn serve_is_not_yet_available() {
-    let out = run(&["serve"], &repo());
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not yet available"));
-}
-
 /// `(code, file:line:column)` of every diagnostic in `--format json` output.
 fn json_diagnostics(text: &str) -> Vec<(String, String)> {
     text.lines()

@@ -10,6 +10,13 @@ use std::process::ExitCode;
 pub fn run(global: &Global, args: &BuildArgs, cwd: &Path) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let root = crate::project::find_root(global.root.as_deref(), cwd)?;
+    if let Some(url) = &args.base_url
+        && !crate::validate::settings::is_web_url(url)
+    {
+        anyhow::bail!(
+            "--base-url: `{url}` is not an absolute http(s) URL\n  help: e.g. `--base-url https://acme.example/playbook/`"
+        );
+    }
     let today = crate::Today::from_env(global.as_of.clone());
     let compiled = crate::compile(&root, &today, args.public)?;
     let color = global.color == crate::cli::Color::Always
@@ -24,10 +31,9 @@ pub fn run(global: &Global, args: &BuildArgs, cwd: &Path) -> anyhow::Result<Exit
         eprintln!("error: the site was not built; the previous output is untouched");
         return Ok(ExitCode::from(1));
     }
-    let out = if args.out.is_absolute() {
-        args.out.clone()
-    } else {
-        cwd.join(&args.out)
+    let out = match &args.out {
+        Some(dir) => cwd.join(dir),
+        None => root.join("public"),
     };
     let files = crate::build_site(&compiled, args.public, args.base_url.clone())?;
     let stats = crate::site::write(&out, &files)

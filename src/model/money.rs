@@ -49,7 +49,19 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     if !ok {
         return Err(format!("`{text}` is not a number"));
     }
-    Decimal::from_str(text).map_err(|_| format!("`{text}` is out of range"))
+    let value = Decimal::from_str(text).map_err(|_| format!("`{text}` is out of range"))?;
+    if value.abs() >= max_number() {
+        return Err(format!(
+            "`{text}` is too large: numbers stay below one quadrillion (10^15)"
+        ));
+    }
+    Ok(value)
+}
+
+/// The bound on every number: far above any real budget or target, and low
+/// enough that sums of millions of them never overflow exact decimals.
+fn max_number() -> Decimal {
+    Decimal::from(1_000_000_000_000_000_i64)
 }
 
 /// Parses an amount of money in `currency`: non-negative, with at most the
@@ -86,12 +98,15 @@ mod tests {
     fn exact_decimals() {
         assert_eq!(parse_decimal("9800.50").unwrap().to_string(), "9800.50");
         // Beyond 2^53 a float would lose the cents.
-        let big = parse_decimal("12345678901234567.89").unwrap();
-        assert_eq!(big.to_string(), "12345678901234567.89");
+        let big = parse_decimal("123456789012345.67").unwrap();
+        assert_eq!(big.to_string(), "123456789012345.67");
         assert_eq!(
             parse_decimal("0.1").unwrap() + parse_decimal("0.2").unwrap(),
             parse_decimal("0.3").unwrap()
         );
+        assert!(parse_decimal("79228162514264337593543950335").is_err());
+        assert!(parse_decimal("1000000000000000").is_err());
+        assert!(parse_decimal("999999999999999.99").is_ok());
         for bad in ["", "1,5", "1e3", "1.", ".5", "12 000", "abc", "--1"] {
             assert!(parse_decimal(bad).is_err(), "{bad}");
         }

@@ -35,6 +35,32 @@ pub fn derived_id(title: &str, start: &str) -> String {
     if s.is_empty() { "event".into() } else { s }
 }
 
+/// Makes UIDs unique within a feed, deterministically: a repeat gets `-2`,
+/// `-3`, ... before the `@`.
+fn unique_uids(events: &mut [IcsEvent]) {
+    let mut seen = std::collections::BTreeSet::new();
+    for e in events {
+        if seen.insert(e.uid.clone()) {
+            continue;
+        }
+        let (local, host) = e
+            .uid
+            .split_once('@')
+            .map_or((e.uid.clone(), String::new()), |(l, h)| {
+                (l.to_owned(), h.to_owned())
+            });
+        let mut n = 2;
+        loop {
+            let candidate = format!("{local}-{n}@{host}");
+            if seen.insert(candidate.clone()) {
+                e.uid = candidate;
+                break;
+            }
+            n += 1;
+        }
+    }
+}
+
 /// The `.ics` text of a calendar.
 pub fn calendar(g: &Graph, id: &str, cal: &Calendar, host: &str, url: Option<String>) -> String {
     let tz = cal
@@ -116,6 +142,7 @@ pub fn calendar(g: &Graph, id: &str, cal: &Calendar, host: &str, url: Option<Str
             status,
         });
     }
+    unique_uids(&mut events);
     let cal_ics = IcsCalendar {
         name: cal.name.as_ref().map_or(id.to_owned(), |n| n.value.clone()),
         description: cal.description.as_ref().map(|d| plain(&d.value)),
@@ -154,7 +181,11 @@ pub fn duties(g: &Graph, id: &str, role: &Role, host: &str, url: Option<String>)
             let rule = cadence_rule(&cadence.value).map_or(cadence.value.clone(), str::to_owned);
             let start = g.horizon.start;
             events.push(IcsEvent {
-                uid: format!("{id}-duty-{}@{host}", slug::slugify(&text.value)),
+                uid: format!(
+                    "{id}-duty-{}-{}@{host}",
+                    slug::slugify(area.value.area.as_ref().map_or("", |a| a.value.as_str())),
+                    slug::slugify(&text.value)
+                ),
                 summary: text.value.clone(),
                 description: area.value.area.as_ref().map(|a| a.value.clone()),
                 location: None,
@@ -169,6 +200,7 @@ pub fn duties(g: &Graph, id: &str, role: &Role, host: &str, url: Option<String>)
             });
         }
     }
+    unique_uids(&mut events);
     let title = role.title.as_ref().map_or(id.to_owned(), |t| t.value.clone());
     write(
         &IcsCalendar {
@@ -187,4 +219,40 @@ pub fn has_duties(role: &Role) -> bool {
         .flat_map(|a| a.value.iter())
         .flat_map(|a| a.value.items.iter())
         .any(|i| i.value.cadence.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(uid: &str) -> IcsEvent {
+        IcsEvent {
+            uid: uid.into(),
+            summary: String::new(),
+            description: None,
+            location: None,
+            url: None,
+            categories: Vec::new(),
+            start: IcsTime::Date(jiff::civil::date(2026, 1, 1)),
+            end: None,
+            duration_secs: None,
+            rrule: None,
+            exdates: Vec::new(),
+            status: None,
+        }
+    }
+
+    #[test]
+    fn uids_are_unique() {
+        let mut events = vec![event("a@h"), event("a@h"), event("a-2@h"), event("a@h")];
+        unique_uids(&mut events);
+        let uids: Vec<&str> = events.iter().map(|e| e.uid.as_str()).collect();
+        assert_eq!(uids, ["a@h", "a-2@h", "a-2-2@h", "a-3@h"]);
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(uid_host(Some("https://acme.example/playbook/")), "acme.example");
+        assert_eq!(uid_host(None), "playbook");
+    }
 }

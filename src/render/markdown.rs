@@ -47,6 +47,7 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     // Depth of links being dropped (target not in the build).
     let mut dropped_links: Vec<bool> = Vec::new();
+    let mut dropped_images: Vec<bool> = Vec::new();
     for event in Parser::new_ext(markdown, markdown_options()) {
         match &event {
             Event::Text(t) | Event::Code(t) => text.push_str(t),
@@ -103,17 +104,35 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
                 title,
                 id,
             }) if dest_url.starts_with('@') => {
-                let url = parse_link(&dest_url)
-                    .and_then(|(kind, target, fragment)| {
-                        links.resolve(Kind::from_folder(kind)?, target, fragment)
-                    })
-                    .unwrap_or_default();
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: CowStr::from(url),
-                    title,
-                    id,
-                })
+                let url = parse_link(&dest_url).and_then(|(kind, target, fragment)| {
+                    links.resolve(Kind::from_folder(kind)?, target, fragment)
+                });
+                match url {
+                    Some(url) => {
+                        dropped_images.push(false);
+                        Event::Start(Tag::Image {
+                            link_type,
+                            dest_url: CowStr::from(url),
+                            title,
+                            id,
+                        })
+                    }
+                    // The image's target is not in the build: keep its alt text.
+                    None => {
+                        dropped_images.push(true);
+                        continue;
+                    }
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                dropped_images.push(false);
+                event
+            }
+            Event::End(TagEnd::Image) => {
+                if dropped_images.pop() == Some(true) {
+                    continue;
+                }
+                event
             }
             other => other,
         };
@@ -170,6 +189,55 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
         toc,
         text: text.split_whitespace().collect::<Vec<_>>().join(" "),
     }
+}
+
+/// Rewrites Markdown source so that `@kind/id` links (and images) whose
+/// target `keep` refuses become their plain text: for public copies of
+/// raw Markdown, where a hidden entity's id must not appear.
+pub fn strip_links(markdown: &str, keep: &dyn Fn(Kind, &str) -> bool) -> String {
+    let mut cuts: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+    // Open links: (whole range, inner start, inner end, drop?)
+    let mut open: Vec<(std::ops::Range<usize>, Option<usize>, usize, bool)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                let drop = dest_url.starts_with('@')
+                    && !parse_link(dest_url)
+                        .and_then(|(k, id, _)| Some((Kind::from_folder(k)?, id)))
+                        .is_some_and(|(k, id)| keep(k, id));
+                open.push((range.clone(), None, range.start, drop));
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                if let Some((whole, inner_start, inner_end, drop)) = open.pop()
+                    && drop
+                {
+                    let inner = inner_start.map_or(whole.start..whole.start, |s| s..inner_end);
+                    cuts.push((whole, inner));
+                }
+            }
+            _ => {
+                if let Some(top) = open.last_mut() {
+                    if top.1.is_none() {
+                        top.1 = Some(range.start);
+                    }
+                    top.2 = top.2.max(range.end);
+                }
+            }
+        }
+    }
+    cuts.sort_by_key(|(w, _)| w.start);
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (whole, inner) in cuts {
+        if whole.start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..whole.start]);
+        out.push_str(&markdown[inner]);
+        at = whole.end;
+    }
+    out.push_str(&markdown[at..]);
+    out
 }
 
 /// The allow-list: ammonia's defaults (no scripts, no event handlers, no
@@ -252,8 +320,18 @@ mod tests {
         );
         assert!(r.html.contains(" or them."), "{}", r.html);
         assert!(!r.html.contains("secret"));
+        let r = render("![a chart](@budgets/secret) end", &Links);
+        assert!(!r.html.contains("<img"), "{}", r.html);
+        assert!(r.html.contains("a chart end"), "{}", r.html);
         let r = render("[KR](@goals/grow#followers)", &Links);
         assert!(r.html.contains("../../goals/grow/index.html#followers"));
+    }
+
+    #[test]
+    fn hidden_links_are_stripped_from_source() {
+        let md = "See [the *plan*](@goals/secret#kr) and [Bea](@personas/bea). ![chart](@budgets/secret)";
+        let out = strip_links(md, &|_, id| id != "secret");
+        assert_eq!(out, "See the *plan* and [Bea](@personas/bea). chart");
     }
 
     #[test]

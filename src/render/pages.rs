@@ -94,6 +94,7 @@ fn home(b: &mut Builder) -> R {
         b.g.raw
             .index
             .as_ref()
+            .filter(|_| b.g.visible(Kind::Page, "index"))
             .map(|e| b.body(path, e))
             .unwrap_or_default();
     let goals = goal_tree(b).into_iter().filter(|g| g.depth == 0).collect();
@@ -327,11 +328,13 @@ fn key_results(b: &Builder, e: &Entity<crate::model::content::Goal>) -> Vec<KeyR
         let kr_id = text(&k.id);
         let title = k.title.as_ref().map_or_else(
             || {
-                format!(
-                    "{} to {}",
-                    b.g.title(Kind::Metric, &metric.id),
-                    format::number(target)
-                )
+                // An internal metric's name stays out of public builds.
+                let name = if b.g.visible(Kind::Metric, &metric.id) {
+                    b.g.title(Kind::Metric, &metric.id)
+                } else {
+                    format!("Key result {kr_id}")
+                };
+                format!("{name} to {}", format::number(target))
             },
             |t| t.value.clone(),
         );
@@ -2200,16 +2203,19 @@ fn sitemap(b: &mut Builder) {
 
 /// Removes every string that names a hidden entity (`id` or `id#kr`), and
 /// the fields left empty by that.
-fn scrub(v: &mut serde_json::Value, hidden: &BTreeSet<String>) {
+fn scrub(v: &mut serde_json::Value, hidden: &BTreeSet<String>, keep: &dyn Fn(Kind, &str) -> bool) {
     let names_hidden = |s: &str| hidden.contains(s.split('#').next().unwrap_or(s));
     match v {
+        serde_json::Value::String(s) if s.contains("](@") => {
+            *s = super::markdown::strip_links(s, keep);
+        }
         serde_json::Value::Array(items) => {
             items.retain(|x| !x.as_str().is_some_and(names_hidden));
-            items.iter_mut().for_each(|x| scrub(x, hidden));
+            items.iter_mut().for_each(|x| scrub(x, hidden, keep));
         }
         serde_json::Value::Object(map) => {
             map.retain(|_, x| !x.as_str().is_some_and(names_hidden));
-            map.values_mut().for_each(|x| scrub(x, hidden));
+            map.values_mut().for_each(|x| scrub(x, hidden, keep));
         }
         _ => {}
     }
@@ -2237,14 +2243,15 @@ fn playbook_json(b: &mut Builder) -> R {
     let r = b.g.raw;
     // Ids of entities left out of this build: fields naming them are dropped.
     let g = b.g;
+    let shown: BTreeSet<&str> = Kind::ALL
+        .into_iter()
+        .flat_map(|k| r.ids(k).into_iter().filter(move |id| g.visible(k, id)))
+        .collect();
     let hidden: BTreeSet<String> = Kind::ALL
         .into_iter()
-        .flat_map(|k| {
-            r.ids(k)
-                .into_iter()
-                .filter(move |id| !g.visible(k, id))
-                .map(str::to_owned)
-        })
+        .flat_map(|k| r.ids(k).into_iter().filter(move |id| !g.visible(k, id)))
+        .filter(|id| !shown.contains(id))
+        .map(str::to_owned)
         .collect();
     let mut root = serde_json::Map::new();
     root.insert("title".into(), b.site.title.clone().into());
@@ -2260,7 +2267,8 @@ fn playbook_json(b: &mut Builder) -> R {
     root.insert("calendars".into(), list(b, Kind::Calendar, &r.calendars));
     let mut value = serde_json::Value::Object(root);
     if b.g.public {
-        scrub(&mut value, &hidden);
+        let keep = |k: Kind, id: &str| g.visible(k, id);
+        scrub(&mut value, &hidden, &keep);
     }
     let mut text = serde_json::to_string_pretty(&value)?;
     text.push('\n');

@@ -34,7 +34,7 @@ pub fn parse_datetime(s: &str) -> Result<When, String> {
     let bad =
         || format!("`{s}` is not a date-time: use YYYY-MM-DDTHH:MM, optionally with an offset like +02:00");
     let b = s.as_bytes();
-    if b.len() < 16 || b[10] != b'T' || b[13] != b':' {
+    if !s.is_ascii() || b.len() < 16 || b[10] != b'T' || b[13] != b':' {
         return Err(bad());
     }
     parse_date(&s[..10]).map_err(|_| bad())?;
@@ -353,6 +353,8 @@ mod tests {
         }
         assert!(matches!(parse_datetime("2026-01-05T09:00Z"), Ok(When::Fixed(..))));
         for bad in [
+            "2026-01-05T09:3０",
+            "2026-01-05T09:30é",
             "2026-01-05",
             "2026-01-05 09:00",
             "2026-01-05T9:00",

@@ -8,7 +8,7 @@ mod goals;
 pub mod links;
 pub mod recurrence;
 mod roles;
-mod settings;
+pub mod settings;
 mod strategy;
 
 use crate::diag::{Code, Diagnostic, Sink, suggest};

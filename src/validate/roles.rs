@@ -228,17 +228,8 @@ fn hiring(cx: &mut Ctx, e: &Entity<Role>, h: &crate::model::Located<crate::model
             );
         }
     }
-    if let Some(url) = &hv.apply_url
-        && !(url.value.starts_with("https://") || url.value.starts_with("http://"))
-    {
-        cx.push(
-            Diagnostic::new(
-                Code::InvalidValue,
-                e.loc(&url.span),
-                format!("`{}` is not an absolute URL", url.value),
-            )
-            .help("write the full address, e.g. `https://acme.example/jobs/smm`"),
-        );
+    if let Some(url) = &hv.apply_url {
+        super::settings::web_url(cx, e, url);
     }
     let open = hv.open.as_ref().is_some_and(|o| o.value);
     if !open {

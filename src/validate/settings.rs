@@ -85,17 +85,16 @@ pub fn check(cx: &mut Ctx) {
             );
         }
     }
-    if let Some(url) = &s.base_url
-        && !(url.value.starts_with("https://") || url.value.starts_with("http://"))
-    {
-        cx.push(
-            Diagnostic::new(
-                Code::InvalidValue,
-                e.loc(&url.span),
-                format!("`{}` is not an absolute URL", url.value),
-            )
-            .help("write the full address, e.g. `https://acme.example/playbook/`"),
-        );
+    if let Some(url) = &s.base_url {
+        web_url(cx, e, url);
+    }
+    if let Some(url) = s.organization.as_ref().and_then(|o| o.url.as_ref()) {
+        web_url(cx, e, url);
+    }
+    for (_, channel) in s.channels.iter() {
+        if let Some(url) = &channel.value.url {
+            web_url(cx, e, url);
+        }
     }
     if let Some(h) = &s.horizon {
         let start = cx.date(e, &h.value.start);
@@ -146,6 +145,29 @@ pub fn check(cx: &mut Ctx) {
                 .help("roles and departments share no ids, so that `to:` and `owner:` are unambiguous"),
             );
         }
+    }
+}
+
+/// Whether `s` is an absolute http(s) URL: the only kind of address the
+/// site links to from user data.
+pub fn is_web_url(s: &str) -> bool {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty() && !r.starts_with('/') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
+/// Reports a URL that is not an absolute http(s) address.
+pub fn web_url<T>(cx: &mut Ctx, e: &crate::load::Entity<T>, url: &crate::model::Located<String>) {
+    if !is_web_url(&url.value) {
+        cx.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                e.loc(&url.span),
+                format!("`{}` is not an absolute http(s) URL", url.value),
+            )
+            .help("write the full address, e.g. `https://acme.example/`"),
+        );
     }
 }
 
