@@ -503,3 +503,47 @@ fn every_example_builds() {
         std::fs::remove_dir_all(&out).unwrap();
     }
 }
+
+#[test]
+fn public_builds_drop_links_ids_and_names_of_internal_entities() {
+    let root = temp("public-links");
+    let files: &[(&str, &str)] = &[
+        ("playbook.yaml", "title: T\ndefault_visibility: internal\ndepartments:\n  team: {name: Team, head: lead}\n"),
+        ("content/index.md", "---\n---\nZZLEAK intro of an internal home page.\n"),
+        (
+            "content/pages/open.md",
+            "---\ntitle: Open\nvisibility: public\n---\nSee [the plan](@goals/zzleak-goal#kr) and ![chart](@budgets/zzleak-budget).\n",
+        ),
+        (
+            "content/roles/lead.md",
+            "---\ntitle: Lead\ndepartment: team\nsummary: Leads.\nvisibility: public\nresponsibilities:\n  - area: Work\n    items: [Lead the team]\nkpis: [zzleak-metric]\n---\nOwns [the goal](@goals/zzleak-goal).\n",
+        ),
+        (
+            "content/metrics/zzleak-metric.yaml",
+            "name: ZZLEAK metric name\ndefinition: Secret.\nunit: count\ndirection: increase\naggregation: last\nowner: lead\nmeasurements:\n  - {date: 2026-01-31, value: 777123}\n",
+        ),
+        (
+            "content/goals/public-goal.yaml",
+            "title: Public goal\nperiod: 2026\nowner: lead\nvisibility: public\nkey_results:\n  - {id: kr, metric: zzleak-metric, baseline: 0, target: 10}\n",
+        ),
+        ("content/goals/zzleak-goal.yaml", "title: ZZLEAK goal\nperiod: 2026\nowner: lead\nkey_results:\n  - {id: kr, metric: zzleak-metric, baseline: 0, target: 5}\n"),
+        ("content/budgets/zzleak-budget.yaml", "title: ZZLEAK budget\nperiod: 2026\ntotal: 999\nlines:\n  - {id: a, category: tools, planned: 5}\n"),
+    ];
+    for (path, text) in files {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let out = root.join("out");
+    let o = build(&root, &out, &["--public"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    for (path, bytes) in read_tree(&out) {
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for needle in ["zzleak", "777123", "777,123"] {
+            assert!(!text.contains(needle), "{path} holds `{needle}`");
+        }
+    }
+    let page = std::fs::read_to_string(out.join("pages/open/index.html")).unwrap();
+    assert!(page.contains("See the plan and chart."), "link texts stay: {}", main_of(&page));
+    std::fs::remove_dir_all(&root).unwrap();
+}
