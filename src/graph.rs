@@ -13,6 +13,7 @@ use crate::validate::calendars::{When, parse_datetime};
 use crate::validate::links::{entity_links, parse_link};
 use crate::validate::recurrence;
 use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::{BTreeMap, BTreeSet};
@@ -509,42 +510,73 @@ impl<'a> Graph<'a> {
             .timezone
             .as_ref()
             .map_or(self.timezone.as_str(), |t| t.value.as_str());
+        let zone = jiff::tz::db().get(tz).unwrap_or(TimeZone::UTC);
         let until = self.horizon.end.to_datetime(Time::constant(23, 59, 59, 0));
         let mut out = Vec::new();
         for (i, ev) in cal.data.events.iter().flat_map(|v| v.value.iter()).enumerate() {
             let v = &ev.value;
-            let start: Option<(DateTime, bool)> = match (&v.date, &v.start) {
+            // (start, timed, written with an offset: expanded in UTC)
+            let start: Option<(DateTime, bool, bool)> = match (&v.date, &v.start) {
                 (Some(d), _) => parse_date(&d.value.0)
                     .ok()
-                    .map(|d| (d.to_datetime(Time::midnight()), false)),
+                    .map(|d| (d.to_datetime(Time::midnight()), false, false)),
                 (None, Some(s)) => match parse_datetime(&s.value) {
-                    Ok(When::Local(dt)) | Ok(When::Fixed(_, dt)) => Some((dt, true)),
+                    Ok(When::Local(dt)) => Some((dt, true, false)),
+                    Ok(When::Fixed(ts, _)) => {
+                        Some((ts.to_zoned_datetime(TimeZone::UTC).datetime(), true, true))
+                    }
                     Err(_) => None,
                 },
                 _ => None,
             };
-            let Some((start, timed)) = start else { continue };
+            let Some((start, timed, fixed)) = start else {
+                continue;
+            };
             let except: BTreeSet<Date> = v
                 .except
                 .iter()
                 .filter_map(|d| parse_date(&d.value.0).ok())
                 .collect();
+            let anchor = if fixed {
+                recurrence::Start::Utc(start)
+            } else {
+                recurrence::Start::Local(start, tz)
+            };
             let dates = match &v.repeat {
-                Some(rule) => {
-                    recurrence::expand(&rule.value, recurrence::Start::Local(start, tz), until, 2000)
-                }
+                Some(rule) => recurrence::expand(&rule.value, anchor, until, 2000),
                 None => vec![start],
             };
+            // An all-day event of several days is on each of them.
+            let days = if timed {
+                1
+            } else {
+                v.duration
+                    .as_ref()
+                    .and_then(|d| crate::model::period::parse_duration(&d.value).ok())
+                    .map_or(1, |secs| (secs / 86_400).clamp(1, 366))
+            };
             for dt in dates {
+                // Times written with an offset are shown in the calendar's zone.
+                let dt = if fixed {
+                    dt.to_zoned_datetime(TimeZone::UTC)
+                        .map_or(dt, |z| z.with_time_zone(zone.clone()).datetime())
+                } else {
+                    dt
+                };
                 if except.contains(&dt.date()) {
                     continue;
                 }
-                out.push(Occurrence {
-                    date: dt.date(),
-                    time: timed.then(|| dt.time()),
-                    calendar: calendar_id.to_owned(),
-                    event: i,
-                });
+                for n in 0..days {
+                    let Ok(date) = dt.date().checked_add(jiff::Span::new().days(n)) else {
+                        break;
+                    };
+                    out.push(Occurrence {
+                        date,
+                        time: timed.then(|| dt.time()),
+                        calendar: calendar_id.to_owned(),
+                        event: i,
+                    });
+                }
             }
         }
         out.sort();

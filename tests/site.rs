@@ -508,8 +508,14 @@ fn every_example_builds() {
 fn public_builds_drop_links_ids_and_names_of_internal_entities() {
     let root = temp("public-links");
     let files: &[(&str, &str)] = &[
-        ("playbook.yaml", "title: T\ndefault_visibility: internal\ndepartments:\n  team: {name: Team, head: lead}\n"),
-        ("content/index.md", "---\n---\nZZLEAK intro of an internal home page.\n"),
+        (
+            "playbook.yaml",
+            "title: T\ndefault_visibility: internal\ndepartments:\n  team: {name: Team, head: lead}\n",
+        ),
+        (
+            "content/index.md",
+            "---\n---\nZZLEAK intro of an internal home page.\n",
+        ),
         (
             "content/pages/open.md",
             "---\ntitle: Open\nvisibility: public\n---\nSee [the plan](@goals/zzleak-goal#kr) and ![chart](@budgets/zzleak-budget).\n",
@@ -526,8 +532,14 @@ fn public_builds_drop_links_ids_and_names_of_internal_entities() {
             "content/goals/public-goal.yaml",
             "title: Public goal\nperiod: 2026\nowner: lead\nvisibility: public\nkey_results:\n  - {id: kr, metric: zzleak-metric, baseline: 0, target: 10}\n",
         ),
-        ("content/goals/zzleak-goal.yaml", "title: ZZLEAK goal\nperiod: 2026\nowner: lead\nkey_results:\n  - {id: kr, metric: zzleak-metric, baseline: 0, target: 5}\n"),
-        ("content/budgets/zzleak-budget.yaml", "title: ZZLEAK budget\nperiod: 2026\ntotal: 999\nlines:\n  - {id: a, category: tools, planned: 5}\n"),
+        (
+            "content/goals/zzleak-goal.yaml",
+            "title: ZZLEAK goal\nperiod: 2026\nowner: lead\nkey_results:\n  - {id: kr, metric: zzleak-metric, baseline: 0, target: 5}\n",
+        ),
+        (
+            "content/budgets/zzleak-budget.yaml",
+            "title: ZZLEAK budget\nperiod: 2026\ntotal: 999\nlines:\n  - {id: a, category: tools, planned: 5}\n",
+        ),
     ];
     for (path, text) in files {
         let p = root.join(path);
@@ -544,6 +556,10 @@ fn public_builds_drop_links_ids_and_names_of_internal_entities() {
         }
     }
     let page = std::fs::read_to_string(out.join("pages/open/index.html")).unwrap();
-    assert!(page.contains("See the plan and chart."), "link texts stay: {}", main_of(&page));
+    assert!(
+        page.contains("See the plan and chart."),
+        "link texts stay: {}",
+        main_of(&page)
+    );
     std::fs::remove_dir_all(&root).unwrap();
 }

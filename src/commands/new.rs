@@ -39,7 +39,8 @@ pub fn run(global: &Global, kind: &str, id: &str, cwd: &Path) -> anyhow::Result<
         .settings
         .as_ref()
         .and_then(|s| s.data.departments.keys().next().map(str::to_owned));
-    let title = title_of(id);
+    // Quoted, so that titles like `Null` or `Yes` stay strings.
+    let title = serde_json::to_string(&title_of(id)).expect("a string serializes");
     let year = today.year();
     let schema = |name: &str| format!("# yaml-language-server: $schema=../../schemas/{name}.schema.json\n");
     let owner = role.clone().unwrap_or_else(|| "ROLE-ID".into());

@@ -217,7 +217,10 @@ pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
             .next()
             .map(|c| c.as_os_str().to_string_lossy().into_owned());
         let top_level = components.next().is_none();
-        let content_file = matches!(ext, "md" | "yaml" | "yml");
+        let content_file = matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "md" | "markdown" | "yaml" | "yml"
+        );
         if top_level {
             if first.as_deref() == Some("index.md") {
                 if let Some(file) = read_source(&mut pb.sources, root, path, sink)? {

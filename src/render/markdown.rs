@@ -37,12 +37,44 @@ pub trait LinkResolver {
     fn resolve(&self, kind: Kind, id: &str, fragment: Option<&str>) -> Option<String>;
 }
 
-/// Renders `markdown`. Heading ids are unique within the text.
+/// Element ids the theme uses on every page or around bodies; headings get
+/// another id (`main` becomes `main-1`). Ids starting `kr-` or `m-` are the
+/// theme's too, and get an `h-` prefix.
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "site-search",
+    "search-input",
+    "search-status",
+    "search-results",
+    "toc-title",
+    "referenced-by",
+    "playbook-overlay",
+    "responsibilities",
+    "not-responsible",
+    "authority",
+    "escalations",
+    "kpis",
+    "qualifications",
+    "org-chart",
+    "by-department",
+    "agenda",
+    "views-title",
+    "campaign-events",
+    "campaign-budget",
+    "home-goals",
+    "home-upcoming",
+    "home-budget",
+    "home-jobs",
+    "home-pages",
+    "timeline-title",
+];
+
+/// Renders `markdown`. Heading ids are unique within the page.
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut toc = Vec::new();
     let mut text = String::new();
-    let mut used_ids: BTreeSet<String> = BTreeSet::new();
+    let mut used_ids: BTreeSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     // Inside a heading: its level, explicit id, and buffered events.
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     // Depth of links being dropped (target not in the build).
@@ -155,6 +187,11 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
                     let s = slug::slugify(&plain);
                     if s.is_empty() { "section".to_owned() } else { s }
                 });
+                let base = if base.starts_with("kr-") || base.starts_with("m-") {
+                    format!("h-{base}")
+                } else {
+                    base
+                };
                 let mut hid = base.clone();
                 let mut n = 1;
                 while !used_ids.insert(hid.clone()) {
@@ -252,9 +289,6 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         }
         b.add_tags(["input"]);
         b.add_tag_attributes("input", ["type", "checked", "disabled"]);
-        b.add_tag_attributes("li", ["id"]);
-        b.add_tag_attributes("sup", ["id"]);
-        b.add_tag_attributes("div", ["id"]);
         b.link_rel(Some("noopener noreferrer"));
         b
     })
@@ -306,6 +340,14 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"custom\">"));
         assert_eq!(r.toc.len(), 4);
         assert_eq!(r.toc[1].level, 3);
+    }
+
+    #[test]
+    fn headings_never_take_the_theme_s_ids() {
+        let r = render("## Main\n\n## KR-1\n\n<div id=\"main\">x</div>\n", &Links);
+        assert!(r.html.contains("<h2 id=\"main-1\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"h-kr-1\">"), "{}", r.html);
+        assert!(!r.html.contains("id=\"main\""), "{}", r.html);
     }
 
     #[test]

@@ -250,7 +250,12 @@ impl<'g> Builder<'g> {
 
     /// Renders a page through its template and records it.
     pub fn emit<T: Serialize>(&mut self, spec: PageSpec, data: &T) -> anyhow::Result<()> {
-        let root = root_of(&spec.path);
+        // The 404 page is served at any depth: with a base URL its links are
+        // absolute so that they work wherever it appears.
+        let root = match (&self.base_url, spec.path.as_str()) {
+            (Some(base), "404.html") => base.clone(),
+            _ => root_of(&spec.path),
+        };
         let canonical = self.base_url.as_ref().map(|b| {
             let p = spec.path.strip_suffix("index.html").unwrap_or(&spec.path);
             format!("{b}{p}")

@@ -745,35 +745,52 @@ fn campaigns(b: &mut Builder) -> R {
         let dates = campaign_dates(c);
         let lines = budget_lines(b, |l| l.campaign.as_ref().is_some_and(|x| x.value == e.id));
         // Cost from visible budgets only: internal amounts stay out of public builds.
-        let mut cost = Decimal::ZERO;
+        // Costs are summed per currency; ROI only when cost and revenue
+        // share one currency (there is no exchange-rate table).
+        let mut costs: BTreeMap<&'static str, (Decimal, Option<Currency>)> = BTreeMap::new();
         let mut uses_planned = false;
-        let mut currency: Option<Currency> = None;
         for (budget, line) in
             budget_line_entities(b, |l| l.campaign.as_ref().is_some_and(|x| x.value == e.id))
         {
-            currency = currency.or(budget_currency(b, budget));
-            match line.actual.as_ref().and_then(|a| parse_decimal(&a.value.0).ok()) {
-                Some(a) => cost += a,
+            let cur = budget_currency(b, budget);
+            let amount = match line.actual.as_ref().and_then(|a| parse_decimal(&a.value.0).ok()) {
+                Some(a) => a,
                 None => {
                     uses_planned = true;
-                    cost += line
-                        .planned
+                    line.planned
                         .as_ref()
                         .and_then(|p| parse_decimal(&p.value.0).ok())
-                        .unwrap_or_default();
+                        .unwrap_or_default()
                 }
-            }
+            };
+            let entry = costs
+                .entry(cur.map_or("", |c| c.code()))
+                .or_insert((Decimal::ZERO, cur));
+            entry.0 += amount;
         }
-        let has_cost = !lines.is_empty();
-        let currency = currency.or(b.g.currency);
+        let has_cost = !costs.is_empty();
+        let revenue_currency = c
+            .currency
+            .as_ref()
+            .and_then(|x| Currency::parse(&x.value).ok())
+            .or(b.g.currency);
         let revenue = c
             .attributed_revenue
             .as_ref()
             .and_then(|r| parse_decimal(&r.value.0).ok());
-        let roi = match (revenue, has_cost && !cost.is_zero()) {
-            (Some(rev), true) => ((rev - cost) / cost).to_f64().map(format::percent),
+        let single_cost = match costs.values().collect::<Vec<_>>().as_slice() {
+            [(amount, cur)] if cur.map(|c| c.code()) == revenue_currency.map(|c| c.code()) => Some(*amount),
             _ => None,
         };
+        let roi = match (revenue, single_cost) {
+            (Some(rev), Some(cost)) if !cost.is_zero() => ((rev - cost) / cost).to_f64().map(format::percent),
+            _ => None,
+        };
+        let cost_text = costs
+            .values()
+            .map(|(a, cur)| format::money(*a, cur.as_ref()))
+            .collect::<Vec<_>>()
+            .join(" + ");
         let events = occ(b)
             .pick(occ(b).by_campaign.get(&e.id))
             .into_iter()
@@ -815,9 +832,9 @@ fn campaigns(b: &mut Builder) -> R {
             channels: c.channels.iter().map(|ch| channel_name(b, &ch.value)).collect(),
             events,
             lines,
-            cost: has_cost.then(|| format::money(cost, currency.as_ref())),
+            cost: has_cost.then_some(cost_text),
             cost_uses_planned: uses_planned,
-            revenue: revenue.map(|r| format::money(r, currency.as_ref())),
+            revenue: revenue.map(|r| format::money(r, revenue_currency.as_ref())),
             roi,
             schedule: occ(b)
                 .by_campaign
@@ -1031,6 +1048,54 @@ fn budget_summary(b: &Builder, e: &Entity<crate::model::budget::Budget>) -> Budg
     }
 }
 
+/// The quarter a budget line falls in (fiscal quarters when the fiscal
+/// year does not start in January; a week by its Thursday), or, for a line
+/// that spans more than a quarter, its own period.
+fn quarter_label(p: &Period, fy: u8) -> String {
+    use crate::model::period::Granularity;
+    let r = p.range(fy);
+    let g = p.granularity();
+    let coarse = g < Granularity::Quarter
+        || (g == Granularity::Custom && quarter_of(r.start, fy) != quarter_of(r.end, fy));
+    if coarse {
+        return format!("{p} (not split by quarter)");
+    }
+    quarter_of(p.anchor().unwrap_or(r.start), fy)
+}
+
+fn quarter_of(day: Date, fy: u8) -> String {
+    let month = day.month() as u8;
+    if fy == 1 {
+        format!("{}-Q{}", day.year(), (month - 1) / 3 + 1)
+    } else {
+        // Months since the fiscal year began, and the year it ends in.
+        let offset = (month + 12 - fy) % 12;
+        let fy_year = if month >= fy { day.year() + 1 } else { day.year() };
+        format!("FY{fy_year}-Q{}", offset / 3 + 1)
+    }
+}
+
+#[cfg(test)]
+mod quarter_tests {
+    use super::*;
+
+    #[test]
+    fn budget_lines_by_quarter() {
+        let p = |s: &str| Period::parse(s).unwrap();
+        assert_eq!(quarter_label(&p("2026-05"), 1), "2026-Q2");
+        assert_eq!(
+            quarter_label(&p("2026-W01"), 1),
+            "2026-Q1",
+            "a week goes where its Thursday is"
+        );
+        assert_eq!(quarter_label(&p("2026"), 1), "2026 (not split by quarter)");
+        assert_eq!(quarter_label(&p("2026-08"), 7), "FY2027-Q1");
+        assert_eq!(quarter_label(&p("2027-02"), 7), "FY2027-Q3");
+        let r = Period::Range(jiff::civil::date(2026, 1, 5), jiff::civil::date(2026, 2, 1));
+        assert_eq!(quarter_label(&r, 1), "2026-Q1");
+    }
+}
+
 /// Groups a budget line under a label (and the URL of what it names).
 type LineKey<'a> = dyn Fn(&crate::model::budget::BudgetLine) -> Option<(String, Option<String>)> + 'a;
 
@@ -1108,8 +1173,7 @@ fn budgets(b: &mut Builder) -> R {
                 .as_ref()
                 .and_then(|p| b.g.period(&p.value))
                 .or(budget_period)?;
-            let start = p.range(fy).start;
-            Some((format!("{}-Q{}", start.year(), (start.month() - 1) / 3 + 1), None))
+            Some((quarter_label(&p, fy), None))
         });
         let by_campaign = group(&|l| {
             let c = l.campaign.as_ref()?;
@@ -2168,23 +2232,10 @@ fn not_found(b: &mut Builder) -> R {
     )
 }
 
+/// `sitemap.xml` needs absolute URLs: it is written only when the base URL
+/// is known (`base_url` or `--base-url`).
 fn sitemap(b: &mut Builder) {
-    let Some(base) = b.base_url.clone() else {
-        // Without an absolute URL a sitemap cannot be written; keep a
-        // relative one for tools that accept it.
-        let mut xml = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for p in &b.pages {
-            xml.push_str(&format!(
-                "  <url><loc>{}</loc></url>\n",
-                super::markdown::escape_attr(p.strip_suffix("index.html").unwrap_or(p))
-            ));
-        }
-        xml.push_str("</urlset>\n");
-        b.add_file("sitemap.xml", xml.into_bytes());
-        return;
-    };
+    let Some(base) = b.base_url.clone() else { return };
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

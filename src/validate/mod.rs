@@ -346,6 +346,19 @@ impl<'a> Ctx<'a> {
             );
             return;
         }
+        if !p.value.starts_with("static/") {
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    e.loc(&p.span),
+                    format!("`{}` is not in `static/`", p.value),
+                )
+                .help(
+                    "images and logos go in `static/`, which is copied into the site; e.g. `static/logo.svg`",
+                ),
+            );
+            return;
+        }
         if !self.pb.root.join(rel).is_file() {
             self.push(
                 Diagnostic::new(

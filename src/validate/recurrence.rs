@@ -24,6 +24,31 @@ pub enum Start<'a> {
     Utc(DateTime),
 }
 
+/// Checks the shape of a rule: `KEY=VALUE` parts separated by `;`, in
+/// uppercase, as RFC 5545 writes them (and as calendar clients expect them
+/// in the feeds, where the rule is passed through as written).
+fn syntax(rule: &str) -> Result<(), String> {
+    if rule.trim().is_empty() {
+        return Err("the rule is empty".into());
+    }
+    for part in rule.split(';') {
+        let Some((key, value)) = part.split_once('=') else {
+            return Err(format!("`{part}` is not a `KEY=VALUE` part"));
+        };
+        let upper = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b",+-".contains(&b))
+        };
+        if key.is_empty() || value.is_empty() || !key.bytes().all(|b| b.is_ascii_uppercase()) || !upper(value)
+        {
+            return Err(format!(
+                "`{part}` is not a valid part: write rules in uppercase, e.g. `FREQ=WEEKLY;BYDAY=MO`"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks `rule` against the event's start. `Err` is the message of an
 /// `invalid-recurrence`: the rule does not parse, is not valid for this
 /// start, or its first occurrence is not the start.
@@ -35,6 +60,7 @@ pub fn check(rule: &str, start: Start<'_>) -> Result<(), String> {
     if upper.starts_with("RRULE") {
         return Err("write the rule without the `RRULE:` prefix".into());
     }
+    syntax(rule)?;
     let (dtstart, local) = match start {
         Start::Local(dt, tz) => (format!("DTSTART;TZID={tz}:{}", ical(dt)), dt),
         Start::Utc(dt) => (format!("DTSTART:{}Z", ical(dt)), dt),
@@ -86,6 +112,7 @@ pub fn check_unanchored(rule: &str) -> Result<(), String> {
     if rule.contains(':') || rule.contains('\n') {
         return Err("write only the rule's parts, e.g. `FREQ=WEEKLY;BYDAY=MO`".into());
     }
+    syntax(rule)?;
     rule.parse::<rrule::RRule<rrule::Unvalidated>>()
         .map(|_| ())
         .map_err(|e| clean(&e.to_string()))
@@ -151,6 +178,9 @@ mod tests {
         assert!(local("FREQ=WEEKLY;BYDAY=XX", datetime(2026, 1, 5, 9, 0, 0, 0)).is_err());
         assert!(check_unanchored("FREQ=WEEKLY;BYDAY=MO,FR").is_ok());
         assert!(check_unanchored("every tuesday").is_err());
+        assert!(check_unanchored("FREQ=DAILY;;").is_err());
+        assert!(check_unanchored("freq=daily").is_err());
+        assert!(check_unanchored("FREQ=WEEKLY;UNTIL=20261231T235959Z;BYDAY=-1FR,+2MO").is_ok());
     }
 
     #[test]

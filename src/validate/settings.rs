@@ -88,6 +88,40 @@ pub fn check(cx: &mut Ctx) {
     if let Some(url) = &s.base_url {
         web_url(cx, e, url);
     }
+    if let Some(theme) = &s.theme
+        && theme.value != "default"
+        && !cx.pb.root.join("themes").join(&theme.value).is_dir()
+    {
+        cx.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                e.loc(&theme.span),
+                format!("unknown theme `{}`", theme.value),
+            )
+            .help(format!(
+                "put the theme in `themes/{}/`, or use `default`",
+                theme.value
+            )),
+        );
+    }
+    if let Some(lang) = &s.language {
+        let mut parts = lang.value.split('-');
+        let first_ok = parts
+            .next()
+            .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+        let rest_ok =
+            parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if !(first_ok && rest_ok) {
+            cx.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    e.loc(&lang.span),
+                    format!("`{}` is not a language tag", lang.value),
+                )
+                .help("use a BCP 47 tag such as `en`, `de` or `en-GB`"),
+            );
+        }
+    }
     if let Some(url) = s.organization.as_ref().and_then(|o| o.url.as_ref()) {
         web_url(cx, e, url);
     }

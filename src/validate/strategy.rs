@@ -71,7 +71,20 @@ pub fn check(cx: &mut Ctx) {
                 .help("rates do not add up over periods: use `average` or `last`"),
             );
         }
+        let mut dates = std::collections::BTreeSet::new();
         for meas in &m.measurements {
+            if let Some(d) = &meas.value.date
+                && !dates.insert(d.value.0.clone())
+            {
+                cx.push(
+                    Diagnostic::new(
+                        Code::DuplicateId,
+                        e.loc(&d.span),
+                        format!("two measurements on {}", d.value.0),
+                    )
+                    .help("a metric has one measurement per date; remove or correct one"),
+                );
+            }
             cx.require(
                 e.loc(&meas.span),
                 "a measurement",
