@@ -1075,27 +1075,6 @@ fn quarter_of(day: Date, fy: u8) -> String {
     }
 }
 
-#[cfg(test)]
-mod quarter_tests {
-    use super::*;
-
-    #[test]
-    fn budget_lines_by_quarter() {
-        let p = |s: &str| Period::parse(s).unwrap();
-        assert_eq!(quarter_label(&p("2026-05"), 1), "2026-Q2");
-        assert_eq!(
-            quarter_label(&p("2026-W01"), 1),
-            "2026-Q1",
-            "a week goes where its Thursday is"
-        );
-        assert_eq!(quarter_label(&p("2026"), 1), "2026 (not split by quarter)");
-        assert_eq!(quarter_label(&p("2026-08"), 7), "FY2027-Q1");
-        assert_eq!(quarter_label(&p("2027-02"), 7), "FY2027-Q3");
-        let r = Period::Range(jiff::civil::date(2026, 1, 5), jiff::civil::date(2026, 2, 1));
-        assert_eq!(quarter_label(&r, 1), "2026-Q1");
-    }
-}
-
 /// Groups a budget line under a label (and the URL of what it names).
 type LineKey<'a> = dyn Fn(&crate::model::budget::BudgetLine) -> Option<(String, Option<String>)> + 'a;
 
@@ -2325,4 +2304,25 @@ fn playbook_json(b: &mut Builder) -> R {
     text.push('\n');
     b.add_file("playbook.json", text.into_bytes());
     Ok(())
+}
+
+#[cfg(test)]
+mod quarter_tests {
+    use super::*;
+
+    #[test]
+    fn budget_lines_by_quarter() {
+        let p = |s: &str| Period::parse(s).unwrap();
+        assert_eq!(quarter_label(&p("2026-05"), 1), "2026-Q2");
+        assert_eq!(
+            quarter_label(&p("2026-W01"), 1),
+            "2026-Q1",
+            "a week goes where its Thursday is"
+        );
+        assert_eq!(quarter_label(&p("2026"), 1), "2026 (not split by quarter)");
+        assert_eq!(quarter_label(&p("2026-08"), 7), "FY2027-Q1");
+        assert_eq!(quarter_label(&p("2027-02"), 7), "FY2027-Q3");
+        let r = Period::Range(jiff::civil::date(2026, 1, 5), jiff::civil::date(2026, 2, 1));
+        assert_eq!(quarter_label(&r, 1), "2026-Q1");
+    }
 }
