@@ -329,3 +329,21 @@ fn the_readme_lists_every_code() {
         assert!(readme.contains(&row), "README lacks the row: {row}");
     }
 }
+
+#[test]
+fn every_problem_of_a_file_is_reported_in_one_run() {
+    // Two unknown keys and a bad enum value (which stop the YAML reader)
+    // and three problems found when checking what was read.
+    let out = check(&repo().join("tests/fixtures/several"), &["--format", "json"]);
+    let found = json_diagnostics(&stdout(&out));
+    let expected = [
+        ("invalid-value", "content/goals/g.yaml:2:9"),
+        ("unknown-reference", "content/goals/g.yaml:3:8"),
+        ("unknown-key", "content/goals/g.yaml:4:1"),
+        ("invalid-value", "content/goals/g.yaml:5:13"),
+        ("unknown-reference", "content/goals/g.yaml:8:13"),
+        ("unknown-key", "content/goals/g.yaml:9:5"),
+    ];
+    let found: Vec<(&str, &str)> = found.iter().map(|(c, p)| (c.as_str(), p.as_str())).collect();
+    assert_eq!(found, expected);
+}

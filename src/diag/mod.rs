@@ -115,6 +115,9 @@ impl Diagnostic {
 #[derive(Debug, Default)]
 pub struct Sink {
     items: Vec<Diagnostic>,
+    /// Keys blanked to read a file past a problem: their absence is a
+    /// follow-up of that problem, not a missing field of its own.
+    follow_ups: std::collections::BTreeSet<(crate::source::FileId, String)>,
 }
 
 impl Sink {
@@ -124,6 +127,12 @@ impl Sink {
 
     pub fn extend(&mut self, other: Sink) {
         self.items.extend(other.items);
+        self.follow_ups.extend(other.follow_ups);
+    }
+
+    /// Records that `key` of `file` was blanked out after a problem.
+    pub fn follow_up(&mut self, file: crate::source::FileId, key: String) {
+        self.follow_ups.insert((file, key));
     }
 
     pub fn error_count(&self) -> usize {
@@ -149,6 +158,28 @@ impl Sink {
     /// Sorts by file, position and code, and drops exact repeats, so output
     /// is deterministic whatever order the checks ran in.
     pub fn into_sorted(mut self, sources: &SourceMap) -> Vec<Diagnostic> {
+        // A field reported missing because its key was misspelt or blanked
+        // is the same problem twice: keep the first report only.
+        let mut follow_ups = std::mem::take(&mut self.follow_ups);
+        for d in &self.items {
+            if d.code == Code::UnknownKey
+                && let Some(suggested) = d
+                    .help
+                    .as_deref()
+                    .and_then(|h| h.strip_prefix("did you mean `"))
+                    .and_then(|h| h.strip_suffix("`?"))
+            {
+                follow_ups.insert((d.loc.file, suggested.to_owned()));
+            }
+        }
+        self.items.retain(|d| {
+            let field = d
+                .message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.strip_suffix('`'));
+            !(d.code == Code::MissingField
+                && field.is_some_and(|f| follow_ups.contains(&(d.loc.file, f.to_owned()))))
+        });
         self.items.sort_by(|a, b| {
             let fa = &sources.get(a.loc.file).name;
             let fb = &sources.get(b.loc.file).name;

@@ -519,9 +519,9 @@ pub fn parse_yaml<T: DeserializeOwned + Default>(
         Ok(v) => Some(v),
         Err(err) => {
             let first = yaml_error(&err, yaml, file, base);
-            more_problems::<T>(yaml, &first, file, base, sink);
+            let data = more_problems::<T>(yaml, &first, file, base, sink);
             sink.push(first);
-            None
+            data
         }
     }
 }
@@ -533,42 +533,44 @@ const MORE_PROBLEMS: usize = 20;
 /// the others in the same run, the offending entry is blanked out (turned
 /// into a comment of the same length, so positions stay true) and the
 /// document read again, until it reads or an entry cannot be isolated.
-/// The entity itself stays unread: blanked entries would only cause
-/// follow-up errors.
+/// When it then reads, its data is checked like any other, so that the
+/// file's other problems show too; a blanked key is recorded so that its
+/// absence is not reported again as a missing field.
 fn more_problems<T: DeserializeOwned>(
     yaml: &str,
     first: &Diagnostic,
     file: FileId,
     base: usize,
     sink: &mut Sink,
-) {
+) -> Option<T> {
     if first.code == Code::YamlSyntax {
-        return;
+        return None;
     }
     let mut text = yaml.to_owned();
     let mut at = first.loc.start - base;
     for _ in 0..MORE_PROBLEMS {
-        if !blank_entry(&mut text, at) {
-            return;
-        }
+        let key = blank_entry(&mut text, at)?;
+        sink.follow_up(file, key);
         match serde_saphyr::from_str_with_options::<T>(&text, options()) {
-            Ok(_) => return,
+            Ok(v) => return Some(v),
             Err(err) => {
                 let d = yaml_error(&err, &text, file, base);
                 if d.code == Code::YamlSyntax {
-                    return;
+                    return None;
                 }
                 at = d.loc.start - base;
                 sink.push(d);
             }
         }
     }
+    None
 }
 
 /// Blanks the block-mapping entry whose line holds byte `at`: that line and
 /// the more-indented lines under it. Refuses (returns false) where the
 /// entry is not alone on its line, e.g. in a flow mapping or a `- ` item.
-fn blank_entry(text: &mut String, at: usize) -> bool {
+/// Returns the blanked key.
+fn blank_entry(text: &mut String, at: usize) -> Option<String> {
     let at = at.min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[line_start..]
@@ -579,8 +581,15 @@ fn blank_entry(text: &mut String, at: usize) -> bool {
     let content = line[indent..].trim_end();
     let is_key = !content.starts_with(['-', '#', '{', '[', '?']) && content.contains(':');
     if !is_key || at < line_start + indent {
-        return false;
+        return None;
     }
+    let key = content
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_owned();
     let mut end = line_end;
     while end < text.len() {
         let next_start = end + 1;
@@ -624,7 +633,7 @@ fn blank_entry(text: &mut String, at: usize) -> bool {
         .join("\n");
     debug_assert_eq!(blanked.len(), end - line_start - indent);
     text.replace_range(line_start + indent..end, &blanked);
-    true
+    Some(key)
 }
 
 /// Turns a YAML library error into our diagnostic, with our codes and a
@@ -725,8 +734,7 @@ mod tests {
 
     fn diag_for<T: DeserializeOwned + Default>(yaml: &str) -> Diagnostic {
         let mut sink = Sink::default();
-        let r = parse_yaml::<T>(yaml, FileId(0), 0, &mut sink);
-        assert!(r.is_none());
+        let _ = parse_yaml::<T>(yaml, FileId(0), 0, &mut sink);
         sink.iter().next().unwrap().clone()
     }
 
@@ -757,7 +765,8 @@ mod tests {
     fn several_structural_problems_in_one_file() {
         let yaml = "title: A\ndepartmnet: marketing\nsummary: S\nsummary: T\nhiring:\n  open: yes\n  locaton:\n    city: Berlin\nskils: [a]\n";
         let mut sink = Sink::default();
-        assert!(parse_yaml::<Role>(yaml, FileId(0), 0, &mut sink).is_none());
+        let role = parse_yaml::<Role>(yaml, FileId(0), 0, &mut sink).expect("the rest of the file is read");
+        assert_eq!(role.title.unwrap().value, "A");
         let found: Vec<(Code, usize)> = sink.iter().map(|d| (d.code, d.loc.start)).collect();
         assert_eq!(
             found,
@@ -775,12 +784,12 @@ mod tests {
     fn blanking_keeps_positions() {
         let mut text = "a: 1\nb:\n  c: 2\r\n  d: é\ne: 3\n".to_owned();
         let len = text.len();
-        assert!(blank_entry(&mut text, 6));
+        assert_eq!(blank_entry(&mut text, 6).as_deref(), Some("b"));
         assert_eq!(text.len(), len);
         assert!(text.starts_with("a: 1\n#"));
         assert!(text.ends_with("e: 3\n"));
         let mut flow = "- {a: 1, b: 2}\n".to_owned();
-        assert!(!blank_entry(&mut flow, 9));
+        assert_eq!(blank_entry(&mut flow, 9), None);
     }
 
     #[test]
