@@ -46,7 +46,9 @@ impl Theme {
 
 /// A template error with its whole chain of causes.
 pub fn template_error(e: &tera::Error) -> String {
-    let mut msg = e.to_string();
+    // Tera's own rendering starts with "error: "; ours adds that prefix.
+    let text = e.to_string();
+    let mut msg = text.strip_prefix("error: ").unwrap_or(&text).to_owned();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         msg.push_str(&format!("\n  caused by: {s}"));
