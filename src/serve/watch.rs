@@ -13,7 +13,7 @@ use std::time::Duration;
 pub const WATCHED_DIRS: [&str; 4] = ["content", "static", "templates", "themes"];
 
 /// How long the file system must be quiet before a rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(120);
+pub const DEBOUNCE: Duration = Duration::from_millis(40);
 
 /// Whether a file name is an editor's temporary, backup or swap file.
 pub fn is_temporary(name: &str) -> bool {
