@@ -30,11 +30,99 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
+/// One unit of rendering: a page (with its feed, for roles) or a listing.
+/// Builds can render a chosen set of jobs, and `serve` re-renders only the
+/// jobs whose inputs changed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Job {
+    Home,
+    Page(String),
+    Personas,
+    Persona(String),
+    Goals,
+    Goal(String),
+    Metrics,
+    Metric(String),
+    Campaigns,
+    Campaign(String),
+    Budgets,
+    Budget(String),
+    Roles,
+    Role(String),
+    Jobs,
+    Routing,
+    Raci,
+    Schedule,
+    CalendarPage(String),
+    RoleSchedule(String),
+    CampaignSchedule(String),
+    CalendarFeed(String),
+    NotFound,
+}
+
+/// What one job produced.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobOutput {
+    pub files: SiteFiles,
+    pub search: Vec<search::Document>,
+    /// HTML pages, for the sitemap.
+    pub pages: Vec<String>,
+}
+
+/// Which jobs to run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    All,
+    Only(std::collections::BTreeSet<Job>),
+}
+
+impl Selection {
+    pub fn contains(&self, job: &Job) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only(set) => set.contains(job),
+        }
+    }
+}
+
 /// Renders every page, feed and file of the site.
 pub fn render(graph: &Graph, theme: &Theme, options: &Options) -> anyhow::Result<SiteFiles> {
-    let mut b = Builder::new(graph, theme, options);
-    pages::all(&mut b)?;
-    let mut files = std::mem::take(&mut b.files);
+    let outputs = render_jobs(graph, theme, options, &Selection::All)?;
+    finish(graph, theme, options, &outputs)
+}
+
+/// Renders the selected jobs only.
+pub fn render_jobs(
+    graph: &Graph,
+    theme: &Theme,
+    options: &Options,
+    selection: &Selection,
+) -> anyhow::Result<BTreeMap<Job, JobOutput>> {
+    let mut b = Builder::new(graph, theme, options, selection.clone());
+    pages::jobs(&mut b)?;
+    Ok(b.outputs)
+}
+
+/// Assembles the site from every job's output, adding what depends on all
+/// of them (search data, sitemap, `playbook.json`) and the static files.
+pub fn finish(
+    graph: &Graph,
+    theme: &Theme,
+    options: &Options,
+    outputs: &BTreeMap<Job, JobOutput>,
+) -> anyhow::Result<SiteFiles> {
+    let mut b = Builder::new(graph, theme, options, Selection::Only(Default::default()));
+    let docs: Vec<search::Document> = outputs.values().flat_map(|o| o.search.iter().cloned()).collect();
+    let pages: Vec<String> = outputs.values().flat_map(|o| o.pages.iter().cloned()).collect();
+    b.current = Some(Job::NotFound);
+    b.outputs.insert(Job::NotFound, JobOutput::default());
+    pages::finish(&mut b, &docs, &pages)?;
+    let mut files = b.outputs.remove(&Job::NotFound).unwrap_or_default().files;
+    for output in outputs.values() {
+        for (path, bytes) in &output.files {
+            files.insert(path.clone(), bytes.clone());
+        }
+    }
     for (path, bytes) in &theme.statics {
         files.entry(path.clone()).or_insert_with(|| bytes.clone());
     }
@@ -47,10 +135,10 @@ pub struct Builder<'g> {
     theme: &'g Theme,
     pub site: Site,
     pub base_url: Option<String>,
-    pub files: SiteFiles,
-    pub search: Vec<search::Document>,
-    /// Paths of HTML pages, for the sitemap.
-    pub pages: Vec<String>,
+    selection: Selection,
+    /// The job being rendered; its output receives files and documents.
+    current: Option<Job>,
+    outputs: BTreeMap<Job, JobOutput>,
     /// Calendar occurrences, expanded once per build.
     occurrences: Option<std::rc::Rc<pages::OccurrenceIndex>>,
 }
@@ -128,7 +216,7 @@ impl LinkResolver for Resolver<'_> {
 }
 
 impl<'g> Builder<'g> {
-    fn new(g: &'g Graph<'g>, theme: &'g Theme, options: &Options) -> Self {
+    fn new(g: &'g Graph<'g>, theme: &'g Theme, options: &Options, selection: Selection) -> Self {
         let settings = g.raw.settings.as_ref().map(|s| &s.data);
         let text = |v: Option<&crate::model::Located<String>>| v.map(|t| t.value.clone());
         let base_url = options
@@ -156,9 +244,9 @@ impl<'g> Builder<'g> {
             theme,
             site,
             base_url,
-            files: SiteFiles::new(),
-            search: Vec::new(),
-            pages: Vec::new(),
+            selection,
+            current: None,
+            outputs: BTreeMap::new(),
             occurrences: None,
         };
         b.site.nav = b.nav();
@@ -286,14 +374,35 @@ impl<'g> Builder<'g> {
                 crate::theme::template_error(&e)
             )
         })?;
+        let out = self.out();
         if spec.path != "404.html" {
-            self.pages.push(spec.path.clone());
+            out.pages.push(spec.path.clone());
         }
-        self.files.insert(spec.path, html.into_bytes());
+        out.files.insert(spec.path, html.into_bytes());
         Ok(())
     }
 
     pub fn add_file(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
-        self.files.insert(path.into(), bytes);
+        self.out().files.insert(path.into(), bytes);
+    }
+
+    /// Adds a search document to the current job.
+    pub fn doc(&mut self, d: search::Document) {
+        self.out().search.push(d);
+    }
+
+    /// Starts `job` when it is selected; its files go to its own output.
+    pub fn begin(&mut self, job: Job) -> bool {
+        if !self.selection.contains(&job) {
+            return false;
+        }
+        self.outputs.entry(job.clone()).or_default();
+        self.current = Some(job);
+        true
+    }
+
+    fn out(&mut self) -> &mut JobOutput {
+        let job = self.current.clone().expect("a job was begun");
+        self.outputs.entry(job).or_default()
     }
 }

@@ -1,7 +1,7 @@
 //! Every page of the site, one function per kind of page.
 
 use super::context::*;
-use super::{Builder, PageSpec, charts, feeds, format, jsonld, search, url};
+use super::{Builder, Job, PageSpec, charts, feeds, format, jsonld, search, url};
 use crate::graph::{Health, Progress};
 use crate::load::{Entity, Kind};
 use crate::model::content::Aggregation;
@@ -15,7 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 type R = anyhow::Result<()>;
 
-pub fn all(b: &mut Builder) -> R {
+/// Runs every selected job.
+pub fn jobs(b: &mut Builder) -> R {
     b.occurrences = Some(std::rc::Rc::new(occurrence_index(b)));
     home(b)?;
     pages(b)?;
@@ -25,14 +26,19 @@ pub fn all(b: &mut Builder) -> R {
     campaigns(b)?;
     budgets(b)?;
     roles(b)?;
-    jobs(b)?;
+    jobs_page(b)?;
     routing(b)?;
     raci(b)?;
     schedule(b)?;
     calendar_feeds(b);
-    search_page(b)?;
     not_found(b)?;
-    sitemap(b);
+    Ok(())
+}
+
+/// What depends on every page: search data and page, sitemap, `playbook.json`.
+pub fn finish(b: &mut Builder, docs: &[search::Document], pages: &[String]) -> R {
+    search_page(b, docs)?;
+    sitemap(b, pages);
     playbook_json(b)?;
     Ok(())
 }
@@ -89,6 +95,9 @@ fn period_label(p: &Period, fy: u8) -> (String, String) {
 // ---------------------------------------------------------------- home
 
 fn home(b: &mut Builder) -> R {
+    if !b.begin(Job::Home) {
+        return Ok(());
+    }
     let path = "index.html";
     let intro =
         b.g.raw
@@ -137,7 +146,7 @@ fn home(b: &mut Builder) -> R {
     let mut spec = PageSpec::new(path, "index.html", "home", title.clone());
     spec.description = b.site.description.clone();
     spec.toc = intro.toc.clone();
-    b.search.push(search::Document::new(
+    b.doc(search::Document::new(
         "page",
         title,
         path.into(),
@@ -182,6 +191,9 @@ fn sorted_pages(b: &Builder, mut pages: Vec<Link>) -> Vec<Link> {
 
 fn pages(b: &mut Builder) -> R {
     for e in visible(b, Kind::Page, &b.g.raw.pages) {
+        if !b.begin(Job::Page(e.id.clone())) {
+            continue;
+        }
         let path = url(Kind::Page, &e.id);
         let body = b.body(&path, e);
         let title = text(&e.data.title);
@@ -189,7 +201,7 @@ fn pages(b: &mut Builder) -> R {
         spec.description = opt_text(&e.data.description);
         spec.toc = body.toc.clone();
         spec.referenced_by = b.referenced_by(Kind::Page, &e.id);
-        b.search.push(search::Document::new(
+        b.doc(search::Document::new(
             "page",
             title,
             path,
@@ -215,25 +227,30 @@ fn personas(b: &mut Builder) -> R {
     if list.is_empty() {
         return Ok(());
     }
-    let cards = list
-        .iter()
-        .map(|e| PersonaCard {
-            link: b.link(Kind::Persona, &e.id).expect("visible"),
-            kind: persona_kind(e),
-            summary: text(&e.data.summary),
-            channels: e
-                .data
-                .channels
-                .iter()
-                .map(|c| channel_name(b, &c.value))
-                .collect(),
-        })
-        .collect();
-    b.emit(
-        PageSpec::new("personas/index.html", "personas.html", "personas", "Personas"),
-        &Personas { personas: cards },
-    )?;
+    if b.begin(Job::Personas) {
+        let cards = list
+            .iter()
+            .map(|e| PersonaCard {
+                link: b.link(Kind::Persona, &e.id).expect("visible"),
+                kind: persona_kind(e),
+                summary: text(&e.data.summary),
+                channels: e
+                    .data
+                    .channels
+                    .iter()
+                    .map(|c| channel_name(b, &c.value))
+                    .collect(),
+            })
+            .collect();
+        b.emit(
+            PageSpec::new("personas/index.html", "personas.html", "personas", "Personas"),
+            &Personas { personas: cards },
+        )?;
+    }
     for e in list {
+        if !b.begin(Job::Persona(e.id.clone())) {
+            continue;
+        }
         let path = url(Kind::Persona, &e.id);
         let p = &e.data;
         let body = b.body(&path, e);
@@ -242,7 +259,7 @@ fn personas(b: &mut Builder) -> R {
         spec.description = opt_text(&p.summary);
         spec.toc = body.toc.clone();
         spec.referenced_by = b.referenced_by(Kind::Persona, &e.id);
-        b.search.push(search::Document::new(
+        b.doc(search::Document::new(
             "persona",
             name,
             path,
@@ -450,12 +467,17 @@ fn goals(b: &mut Builder) -> R {
     if list.is_empty() {
         return Ok(());
     }
-    let tree = goal_tree(b);
-    b.emit(
-        PageSpec::new("goals/index.html", "goals.html", "goals", "Goals"),
-        &Goals { goals: tree },
-    )?;
+    if b.begin(Job::Goals) {
+        let tree = goal_tree(b);
+        b.emit(
+            PageSpec::new("goals/index.html", "goals.html", "goals", "Goals"),
+            &Goals { goals: tree },
+        )?;
+    }
     for e in list {
+        if !b.begin(Job::Goal(e.id.clone())) {
+            continue;
+        }
         let path = url(Kind::Goal, &e.id);
         let body = b.body(&path, e);
         let g = &e.data;
@@ -487,7 +509,7 @@ fn goals(b: &mut Builder) -> R {
         spec.description = Some(format!("{title} ({period_text})"));
         spec.toc = body.toc.clone();
         spec.referenced_by = b.referenced_by(Kind::Goal, &e.id);
-        b.search.push(search::Document::new(
+        b.doc(search::Document::new(
             "goal",
             title,
             path,
@@ -517,44 +539,49 @@ fn metrics(b: &mut Builder) -> R {
     if list.is_empty() {
         return Ok(());
     }
-    let rows = list
-        .iter()
-        .map(|e| {
-            let latest = e
-                .data
-                .measurements
-                .iter()
-                .filter_map(|m| {
-                    Some((
-                        parse_date(&m.value.date.as_ref()?.value.0).ok()?,
-                        m.value.value.as_ref()?.value.0.clone(),
-                    ))
-                })
-                .filter(|(d, _)| *d <= b.g.today)
-                .max_by_key(|(d, _)| *d)
-                .and_then(|(_, v)| parse_decimal(&v).ok().map(format::number));
-            MetricRow {
-                link: b.link(Kind::Metric, &e.id).expect("visible"),
-                unit: e
+    if b.begin(Job::Metrics) {
+        let rows = list
+            .iter()
+            .map(|e| {
+                let latest = e
                     .data
-                    .unit
-                    .as_ref()
-                    .map_or(String::new(), |u| enum_name(&u.value)),
-                direction: e
-                    .data
-                    .direction
-                    .as_ref()
-                    .map_or(String::new(), |d| enum_name(&d.value)),
-                latest,
-                owner: e.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
-            }
-        })
-        .collect();
-    b.emit(
-        PageSpec::new("metrics/index.html", "metrics.html", "goals", "Metrics"),
-        &Metrics { metrics: rows },
-    )?;
+                    .measurements
+                    .iter()
+                    .filter_map(|m| {
+                        Some((
+                            parse_date(&m.value.date.as_ref()?.value.0).ok()?,
+                            m.value.value.as_ref()?.value.0.clone(),
+                        ))
+                    })
+                    .filter(|(d, _)| *d <= b.g.today)
+                    .max_by_key(|(d, _)| *d)
+                    .and_then(|(_, v)| parse_decimal(&v).ok().map(format::number));
+                MetricRow {
+                    link: b.link(Kind::Metric, &e.id).expect("visible"),
+                    unit: e
+                        .data
+                        .unit
+                        .as_ref()
+                        .map_or(String::new(), |u| enum_name(&u.value)),
+                    direction: e
+                        .data
+                        .direction
+                        .as_ref()
+                        .map_or(String::new(), |d| enum_name(&d.value)),
+                    latest,
+                    owner: e.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
+                }
+            })
+            .collect();
+        b.emit(
+            PageSpec::new("metrics/index.html", "metrics.html", "goals", "Metrics"),
+            &Metrics { metrics: rows },
+        )?;
+    }
     for e in list {
+        if !b.begin(Job::Metric(e.id.clone())) {
+            continue;
+        }
         let path = url(Kind::Metric, &e.id);
         let m = &e.data;
         let name = text(&m.name);
@@ -619,7 +646,7 @@ fn metrics(b: &mut Builder) -> R {
         let mut spec = PageSpec::new(path.clone(), "metric.html", "goals", name.clone());
         spec.description = opt_text(&m.definition);
         spec.referenced_by = b.referenced_by(Kind::Metric, &e.id);
-        b.search.push(search::Document::new(
+        b.doc(search::Document::new(
             "metric",
             name,
             path,
@@ -715,29 +742,34 @@ fn campaigns(b: &mut Builder) -> R {
     if list.is_empty() {
         return Ok(());
     }
-    let mut rows: Vec<CampaignRow> = list
-        .iter()
-        .map(|e| {
-            let r = campaign_dates(&e.data);
-            CampaignRow {
-                link: b.link(Kind::Campaign, &e.id).expect("visible"),
-                start: r.map(|r| format::date(r.start)).unwrap_or_default(),
-                end: r.map(|r| format::date(r.end)).unwrap_or_default(),
-                owner: e.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
-                status: campaign_status(b, r),
-            }
-        })
-        .collect();
-    rows.sort_by_key(|r| r.start.clone());
-    let timeline = timeline(b, &list, &super::root_of("campaigns/index.html"));
-    b.emit(
-        PageSpec::new("campaigns/index.html", "campaigns.html", "campaigns", "Campaigns"),
-        &Campaigns {
-            timeline,
-            campaigns: rows,
-        },
-    )?;
+    if b.begin(Job::Campaigns) {
+        let mut rows: Vec<CampaignRow> = list
+            .iter()
+            .map(|e| {
+                let r = campaign_dates(&e.data);
+                CampaignRow {
+                    link: b.link(Kind::Campaign, &e.id).expect("visible"),
+                    start: r.map(|r| format::date(r.start)).unwrap_or_default(),
+                    end: r.map(|r| format::date(r.end)).unwrap_or_default(),
+                    owner: e.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
+                    status: campaign_status(b, r),
+                }
+            })
+            .collect();
+        rows.sort_by_key(|r| r.start.clone());
+        let timeline = timeline(b, &list, &super::root_of("campaigns/index.html"));
+        b.emit(
+            PageSpec::new("campaigns/index.html", "campaigns.html", "campaigns", "Campaigns"),
+            &Campaigns {
+                timeline,
+                campaigns: rows,
+            },
+        )?;
+    }
     for e in list {
+        if !b.begin(Job::Campaign(e.id.clone())) {
+            continue;
+        }
         let path = url(Kind::Campaign, &e.id);
         let c = &e.data;
         let body = b.body(&path, e);
@@ -801,7 +833,7 @@ fn campaigns(b: &mut Builder) -> R {
             dates.map(|r| format!("{name}: {} – {}", format::date(r.start), format::date(r.end)));
         spec.toc = body.toc.clone();
         spec.referenced_by = b.referenced_by(Kind::Campaign, &e.id);
-        b.search.push(search::Document::new(
+        b.doc(search::Document::new(
             "campaign",
             name,
             path,
@@ -1083,12 +1115,17 @@ fn budgets(b: &mut Builder) -> R {
     if list.is_empty() {
         return Ok(());
     }
-    let summaries = list.iter().map(|e| budget_summary(b, e)).collect();
-    b.emit(
-        PageSpec::new("budgets/index.html", "budgets.html", "budgets", "Budgets"),
-        &Budgets { budgets: summaries },
-    )?;
+    if b.begin(Job::Budgets) {
+        let summaries = list.iter().map(|e| budget_summary(b, e)).collect();
+        b.emit(
+            PageSpec::new("budgets/index.html", "budgets.html", "budgets", "Budgets"),
+            &Budgets { budgets: summaries },
+        )?;
+    }
     for e in list {
+        if !b.begin(Job::Budget(e.id.clone())) {
+            continue;
+        }
         let path = url(Kind::Budget, &e.id);
         let cur = budget_currency(b, e);
         let (total, planned, actual) = sums(e);
@@ -1226,7 +1263,7 @@ fn budgets(b: &mut Builder) -> R {
         let mut spec = PageSpec::new(path.clone(), "budget.html", "budgets", title.clone());
         spec.description = Some(format!("{title}: {} planned of {}", money(planned), money(total)));
         spec.referenced_by = b.referenced_by(Kind::Budget, &e.id);
-        b.search.push(search::Document::new(
+        b.doc(search::Document::new(
             "budget",
             title,
             path,
@@ -1359,74 +1396,78 @@ fn roles(b: &mut Builder) -> R {
     if list.is_empty() {
         return Ok(());
     }
-    // Org chart: depth-first from roles whose manager is not in the build.
-    let ids: BTreeSet<&str> = list.iter().map(|e| e.id.as_str()).collect();
-    let mut reports: BTreeMap<Option<&str>, Vec<&Entity<Role>>> = BTreeMap::new();
-    for e in &list {
-        let boss = e
-            .data
-            .reports_to
-            .as_ref()
-            .map(|r| r.value.as_str())
-            .filter(|r| ids.contains(r));
-        reports.entry(boss).or_default().push(e);
-    }
-    let mut chart: Vec<OrgNode> = Vec::new();
-    let mut stack: Vec<(&Entity<Role>, usize)> = reports
-        .get(&None)
-        .map(|v| v.iter().rev().map(|e| (*e, 0)).collect())
-        .unwrap_or_default();
-    let mut seen = BTreeSet::new();
-    while let Some((e, depth)) = stack.pop() {
-        if !seen.insert(e.id.as_str()) {
-            continue;
+    if b.begin(Job::Roles) {
+        // Org chart: depth-first from roles whose manager is not in the build.
+        let ids: BTreeSet<&str> = list.iter().map(|e| e.id.as_str()).collect();
+        let mut reports: BTreeMap<Option<&str>, Vec<&Entity<Role>>> = BTreeMap::new();
+        for e in &list {
+            let boss = e
+                .data
+                .reports_to
+                .as_ref()
+                .map(|r| r.value.as_str())
+                .filter(|r| ids.contains(r));
+            reports.entry(boss).or_default().push(e);
         }
-        chart.push(OrgNode {
-            link: b.link(Kind::Role, &e.id).expect("visible"),
-            depth,
-            department: e
+        let mut chart: Vec<OrgNode> = Vec::new();
+        let mut stack: Vec<(&Entity<Role>, usize)> = reports
+            .get(&None)
+            .map(|v| v.iter().rev().map(|e| (*e, 0)).collect())
+            .unwrap_or_default();
+        let mut seen = BTreeSet::new();
+        while let Some((e, depth)) = stack.pop() {
+            if !seen.insert(e.id.as_str()) {
+                continue;
+            }
+            chart.push(OrgNode {
+                link: b.link(Kind::Role, &e.id).expect("visible"),
+                depth,
+                department: e
+                    .data
+                    .department
+                    .as_ref()
+                    .map_or(String::new(), |d| department_name(b, &d.value)),
+                open: 0,
+                close: 0,
+                hiring: is_open(b, &e.data) == (true, false),
+            });
+            for k in reports.get(&Some(e.id.as_str())).into_iter().flatten().rev() {
+                stack.push((k, depth + 1));
+            }
+        }
+        // Nesting for templates: how many lists open before and close after each node.
+        for i in 0..chart.len() {
+            let next = chart.get(i + 1).map_or(0, |n| n.depth);
+            let d = chart[i].depth;
+            chart[i].open = next.saturating_sub(d);
+            chart[i].close = d.saturating_sub(next);
+        }
+        let mut departments: BTreeMap<String, Vec<Link>> = BTreeMap::new();
+        for e in &list {
+            let d = e
                 .data
                 .department
                 .as_ref()
-                .map_or(String::new(), |d| department_name(b, &d.value)),
-            open: 0,
-            close: 0,
-            hiring: is_open(b, &e.data) == (true, false),
-        });
-        for k in reports.get(&Some(e.id.as_str())).into_iter().flatten().rev() {
-            stack.push((k, depth + 1));
+                .map_or(String::new(), |d| department_name(b, &d.value));
+            departments
+                .entry(d)
+                .or_default()
+                .push(b.link(Kind::Role, &e.id).expect("visible"));
         }
+        let departments = departments
+            .into_iter()
+            .map(|(name, roles)| DepartmentRoles { name, roles })
+            .collect();
+        b.emit(
+            PageSpec::new("roles/index.html", "roles.html", "roles", "Roles"),
+            &Roles { chart, departments },
+        )?;
     }
-    // Nesting for templates: how many lists open before and close after each node.
-    for i in 0..chart.len() {
-        let next = chart.get(i + 1).map_or(0, |n| n.depth);
-        let d = chart[i].depth;
-        chart[i].open = next.saturating_sub(d);
-        chart[i].close = d.saturating_sub(next);
-    }
-    let mut departments: BTreeMap<String, Vec<Link>> = BTreeMap::new();
-    for e in &list {
-        let d = e
-            .data
-            .department
-            .as_ref()
-            .map_or(String::new(), |d| department_name(b, &d.value));
-        departments
-            .entry(d)
-            .or_default()
-            .push(b.link(Kind::Role, &e.id).expect("visible"));
-    }
-    let departments = departments
-        .into_iter()
-        .map(|(name, roles)| DepartmentRoles { name, roles })
-        .collect();
-    b.emit(
-        PageSpec::new("roles/index.html", "roles.html", "roles", "Roles"),
-        &Roles { chart, departments },
-    )?;
     let host = feeds::uid_host(b.base_url.as_deref());
     for e in list {
-        role(b, e, &host)?;
+        if b.begin(Job::Role(e.id.clone())) {
+            role(b, e, &host)?;
+        }
     }
     Ok(())
 }
@@ -1553,7 +1594,7 @@ fn role(b: &mut Builder, e: &Entity<Role>, host: &str) -> R {
             .join(" "),
         body.text
     );
-    b.search.push(search::Document::new(
+    b.doc(search::Document::new(
         "role",
         title,
         path.clone(),
@@ -1778,7 +1819,10 @@ fn credential(text: &str) -> Option<&'static str> {
     .map(|(_, c)| c)
 }
 
-fn jobs(b: &mut Builder) -> R {
+fn jobs_page(b: &mut Builder) -> R {
+    if !b.begin(Job::Jobs) {
+        return Ok(());
+    }
     if visible(b, Kind::Role, &b.g.raw.roles).is_empty() {
         return Ok(());
     }
@@ -1790,6 +1834,9 @@ fn jobs(b: &mut Builder) -> R {
 }
 
 fn routing(b: &mut Builder) -> R {
+    if !b.begin(Job::Routing) {
+        return Ok(());
+    }
     let list = visible(b, Kind::Role, &b.g.raw.roles);
     if list.is_empty() {
         return Ok(());
@@ -1842,6 +1889,9 @@ fn routing(b: &mut Builder) -> R {
 }
 
 fn raci(b: &mut Builder) -> R {
+    if !b.begin(Job::Raci) {
+        return Ok(());
+    }
     let list = visible(b, Kind::Role, &b.g.raw.roles);
     if list.is_empty() {
         return Ok(());
@@ -2046,64 +2096,69 @@ fn schedule(b: &mut Builder) -> R {
         return Ok(());
     }
     let index = occ(b);
-    // Views: every calendar, and the roles and campaigns that have events.
-    let mut views = Vec::new();
-    for e in visible(b, Kind::Calendar, &b.g.raw.calendars) {
-        views.push(Link {
-            title: text(&e.data.name),
-            url: url(Kind::Calendar, &e.id),
-            kind: "calendar".into(),
-        });
-    }
-    for e in visible(b, Kind::Role, &b.g.raw.roles)
-        .into_iter()
-        .filter(|e| index.by_owner.contains_key(&e.id))
-    {
-        views.push(Link {
-            title: text(&e.data.title),
-            url: format!("schedule/roles/{}/index.html", e.id),
-            kind: "role".into(),
-        });
-    }
-    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns)
-        .into_iter()
-        .filter(|e| index.by_campaign.contains_key(&e.id))
-    {
-        views.push(Link {
-            title: text(&e.data.name),
-            url: format!("schedule/campaigns/{}/index.html", e.id),
-            kind: "campaign".into(),
-        });
-    }
-    let feeds = calendar_feed_links(b);
-    // One search document per event: a recurring one at its first occurrence.
-    let mut seen_recurring = BTreeSet::new();
-    for (_, o) in &index.all {
-        if !o.recurring || seen_recurring.insert((o.calendar.url.clone(), o.title.clone())) {
-            b.search.push(search::Document::new(
-                "event",
-                o.title.clone(),
-                format!("schedule/index.html#m-{}", &o.date[..7]),
-                format!(
-                    "{}{}",
-                    o.day_label,
-                    o.time.as_ref().map(|t| format!(" {t}")).unwrap_or_default()
-                ),
-                &o.kind,
-            ));
+    if b.begin(Job::Schedule) {
+        // Views: every calendar, and the roles and campaigns that have events.
+        let mut views = Vec::new();
+        for e in visible(b, Kind::Calendar, &b.g.raw.calendars) {
+            views.push(Link {
+                title: text(&e.data.name),
+                url: url(Kind::Calendar, &e.id),
+                kind: "calendar".into(),
+            });
         }
+        for e in visible(b, Kind::Role, &b.g.raw.roles)
+            .into_iter()
+            .filter(|e| index.by_owner.contains_key(&e.id))
+        {
+            views.push(Link {
+                title: text(&e.data.title),
+                url: format!("schedule/roles/{}/index.html", e.id),
+                kind: "role".into(),
+            });
+        }
+        for e in visible(b, Kind::Campaign, &b.g.raw.campaigns)
+            .into_iter()
+            .filter(|e| index.by_campaign.contains_key(&e.id))
+        {
+            views.push(Link {
+                title: text(&e.data.name),
+                url: format!("schedule/campaigns/{}/index.html", e.id),
+                kind: "campaign".into(),
+            });
+        }
+        let feeds = calendar_feed_links(b);
+        // One search document per event: a recurring one at its first occurrence.
+        let mut seen_recurring = BTreeSet::new();
+        for (_, o) in &index.all {
+            if !o.recurring || seen_recurring.insert((o.calendar.url.clone(), o.title.clone())) {
+                b.doc(search::Document::new(
+                    "event",
+                    o.title.clone(),
+                    format!("schedule/index.html#m-{}", &o.date[..7]),
+                    format!(
+                        "{}{}",
+                        o.day_label,
+                        o.time.as_ref().map(|t| format!(" {t}")).unwrap_or_default()
+                    ),
+                    &o.kind,
+                ));
+            }
+        }
+        let mut spec = PageSpec::new("schedule/index.html", "schedule.html", "schedule", "Schedule");
+        spec.feeds = feeds.clone();
+        let data = Schedule {
+            scope: None,
+            upcoming: upcoming(b, &index.all),
+            months: months(b, &index.all),
+            views,
+            feeds: feeds.clone(),
+        };
+        b.emit(spec, &data)?;
     }
-    let mut spec = PageSpec::new("schedule/index.html", "schedule.html", "schedule", "Schedule");
-    spec.feeds = feeds.clone();
-    let data = Schedule {
-        scope: None,
-        upcoming: upcoming(b, &index.all),
-        months: months(b, &index.all),
-        views,
-        feeds: feeds.clone(),
-    };
-    b.emit(spec, &data)?;
     for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
+        if !b.begin(Job::CalendarPage(cal.id.clone())) {
+            continue;
+        }
         let scope = Some(Link {
             title: text(&cal.data.name),
             url: format!("calendars/{}.ics", cal.id),
@@ -2128,6 +2183,9 @@ fn schedule(b: &mut Builder) -> R {
         .into_iter()
         .filter(|e| index.by_owner.contains_key(&e.id))
     {
+        if !b.begin(Job::RoleSchedule(e.id.clone())) {
+            continue;
+        }
         let spec = PageSpec::new(
             format!("schedule/roles/{}/index.html", e.id),
             "schedule.html",
@@ -2145,6 +2203,9 @@ fn schedule(b: &mut Builder) -> R {
         .into_iter()
         .filter(|e| index.by_campaign.contains_key(&e.id))
     {
+        if !b.begin(Job::CampaignSchedule(e.id.clone())) {
+            continue;
+        }
         let spec = PageSpec::new(
             format!("schedule/campaigns/{}/index.html", e.id),
             "schedule.html",
@@ -2187,6 +2248,9 @@ fn scoped_schedule(b: &mut Builder, spec: PageSpec, scope: Option<Link>, occ: Ve
 fn calendar_feeds(b: &mut Builder) {
     let host = feeds::uid_host(b.base_url.as_deref());
     for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
+        if !b.begin(Job::CalendarFeed(cal.id.clone())) {
+            continue;
+        }
         let url = b.base_url.as_ref().map(|u| format!("{u}schedule/"));
         let ics = feeds::calendar(b.g, &cal.id, &cal.data, &host, url);
         b.add_file(format!("calendars/{}.ics", cal.id), ics.into_bytes());
@@ -2195,8 +2259,8 @@ fn calendar_feeds(b: &mut Builder) {
 
 // ---------------------------------------------------------------- site files
 
-fn search_page(b: &mut Builder) -> R {
-    let script = search::script(&b.search);
+fn search_page(b: &mut Builder, docs: &[search::Document]) -> R {
+    let script = search::script(docs);
     b.add_file("search/index.js", script.into_bytes());
     b.emit(
         PageSpec::new("search/index.html", "search.html", "search", "Search"),
@@ -2205,6 +2269,9 @@ fn search_page(b: &mut Builder) -> R {
 }
 
 fn not_found(b: &mut Builder) -> R {
+    if !b.begin(Job::NotFound) {
+        return Ok(());
+    }
     b.emit(
         PageSpec::new("404.html", "404.html", "", "Page not found"),
         &Empty {},
@@ -2213,12 +2280,13 @@ fn not_found(b: &mut Builder) -> R {
 
 /// `sitemap.xml` needs absolute URLs: it is written only when the base URL
 /// is known (`base_url` or `--base-url`).
-fn sitemap(b: &mut Builder) {
+fn sitemap(b: &mut Builder, pages: &[String]) {
     let Some(base) = b.base_url.clone() else { return };
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut pages = b.pages.clone();
+    let mut pages = pages.to_vec();
+    pages.push("search/index.html".into());
     pages.sort();
     for p in pages {
         let loc = format!("{base}{}", p.strip_suffix("index.html").unwrap_or(&p));

@@ -7,7 +7,7 @@ use serde::Serialize;
 /// Longest body text kept per document, in characters.
 const BODY_CHARS: usize = 600;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Document {
     /// Unique id.
     pub id: usize,
