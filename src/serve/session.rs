@@ -3,7 +3,9 @@
 //! file watcher only feed and read this.
 
 use crate::diag::{Diagnostic, Severity, output};
-use crate::render::SiteFiles;
+use crate::graph::Ref;
+use crate::load::Kind;
+use crate::render::{Job, JobOutput, Selection, SiteFiles};
 use crate::source::SourceMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -66,6 +68,13 @@ pub struct Session {
     /// Warnings of the last good build.
     warnings: Vec<OverlayItem>,
     generation: u64,
+    /// What each job rendered last time; jobs not affected by a change are
+    /// reused from here.
+    outputs: BTreeMap<Job, JobOutput>,
+    /// The reference edges of the last good build, both directions.
+    edges: BTreeMap<Ref, BTreeSet<Ref>>,
+    /// Which kinds had entities in the build (the navigation follows them).
+    kinds: BTreeSet<Kind>,
 }
 
 fn etag(bytes: &[u8]) -> String {
@@ -108,6 +117,9 @@ impl Session {
             failure: None,
             warnings: Vec::new(),
             generation: 0,
+            outputs: BTreeMap::new(),
+            edges: BTreeMap::new(),
+            kinds: BTreeSet::new(),
         };
         let outcome = session.rebuild(&[])?;
         Ok((session, outcome))
@@ -117,7 +129,6 @@ impl Session {
     /// I/O failures of the tool are `Err`; content problems are an outcome
     /// that keeps the last good site.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> anyhow::Result<Outcome> {
-        let _ = changed;
         let started = std::time::Instant::now();
         let compiled = crate::compile(&self.root, &self.options.today, self.options.public)?;
         let items = overlay_items(&compiled.diagnostics, &compiled.raw.sources);
@@ -139,8 +150,9 @@ impl Session {
                 millis: started.elapsed().as_millis(),
             });
         }
-        let files = match crate::build_site(&compiled, self.options.public, self.options.base_url.clone()) {
-            Ok(f) => f,
+        let full = self.outputs.is_empty() || changed.is_empty();
+        let (files, rendered) = match self.render(&compiled, changed, full) {
+            Ok(r) => r,
             Err(e) => {
                 // A template error: shown like a diagnostic, the old site stays.
                 let item = OverlayItem {
@@ -185,7 +197,6 @@ impl Session {
             };
             served.insert(path.clone(), entry);
         }
-        let rendered = files.keys().cloned().collect();
         self.site = files;
         self.served = Arc::new(served);
         self.failure = None;
@@ -198,6 +209,58 @@ impl Session {
             report,
             millis: started.elapsed().as_millis(),
         })
+    }
+
+    /// Renders what `changed` affects (everything when `full`), reusing the
+    /// other jobs' output from the last build. Returns the whole site and the
+    /// files rendered again.
+    fn render(
+        &mut self,
+        compiled: &crate::Compiled,
+        changed: &[PathBuf],
+        full: bool,
+    ) -> anyhow::Result<(SiteFiles, BTreeSet<String>)> {
+        let theme_name = compiled
+            .raw
+            .settings
+            .as_ref()
+            .and_then(|s| s.data.theme.as_ref())
+            .map_or("default".to_owned(), |t| t.value.clone());
+        let theme = crate::theme::Theme::load(&compiled.raw.root, &theme_name)?;
+        let graph = crate::graph::Graph::new(&compiled.raw, compiled.today, self.options.public);
+        let options = crate::render::Options {
+            base_url: self.options.base_url.clone(),
+        };
+        let edges = edges(&graph);
+        let kinds: BTreeSet<Kind> = Kind::ALL
+            .into_iter()
+            .filter(|k| compiled.raw.ids(*k).iter().any(|id| graph.visible(*k, id)))
+            .collect();
+        let selection = match (full, changed_entities(&self.root, changed)) {
+            (false, Some(refs)) if kinds == self.kinds => {
+                Selection::Only(affected_jobs(&refs, &self.edges, &edges))
+            }
+            _ => Selection::All,
+        };
+        let fresh = crate::render::render_jobs(&graph, &theme, &options, &selection)?;
+        // Taken, not copied: if anything below fails the session is left
+        // without outputs, and the next rebuild renders everything.
+        let mut outputs = std::mem::take(&mut self.outputs);
+        if selection == Selection::All {
+            outputs.clear();
+        }
+        if let Selection::Only(jobs) = &selection {
+            for job in jobs {
+                outputs.remove(job);
+            }
+        }
+        let rendered: BTreeSet<String> = fresh.values().flat_map(|o| o.files.keys().cloned()).collect();
+        outputs.extend(fresh);
+        let files = crate::render::finish(&graph, &theme, &options, &outputs)?;
+        self.outputs = outputs;
+        self.edges = edges;
+        self.kinds = kinds;
+        Ok((files, rendered))
     }
 
     /// The site being served (the last good one).
@@ -217,5 +280,287 @@ impl Session {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+}
+
+/// Reference edges in both directions: who refers to whom, and back.
+fn edges(graph: &crate::graph::Graph) -> BTreeMap<Ref, BTreeSet<Ref>> {
+    let mut out: BTreeMap<Ref, BTreeSet<Ref>> = BTreeMap::new();
+    for (target, sources) in &graph.backlinks {
+        for source in sources {
+            out.entry(target.clone()).or_default().insert(source.clone());
+            out.entry(source.clone()).or_default().insert(target.clone());
+        }
+    }
+    out
+}
+
+/// The entities that changed files hold, or `None` when a change reaches
+/// beyond entities (settings, templates, static files, themes).
+pub fn changed_entities(root: &Path, changed: &[PathBuf]) -> Option<BTreeSet<Ref>> {
+    let mut refs = BTreeSet::new();
+    for path in changed {
+        let rel = path.strip_prefix(root).ok()?;
+        let mut parts = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if parts.next()? != "content" {
+            return None;
+        }
+        let first = parts.next()?;
+        let rest: Vec<String> = parts.collect();
+        if rest.is_empty() {
+            // `content/index.md`: the home page; anything else there is not read.
+            if first == "index.md" {
+                refs.insert((Kind::Page, "index".to_owned()));
+            }
+            continue;
+        }
+        let kind = Kind::from_folder(&first)?;
+        let stem = Path::new(rest.last()?)
+            .file_stem()?
+            .to_string_lossy()
+            .into_owned();
+        refs.insert((kind, stem));
+    }
+    Some(refs)
+}
+
+/// The jobs to render again when `changed` entities changed: their own
+/// pages, those of every entity they refer to or that refers to them
+/// (before or after the change: titles, lists and figures cross those
+/// edges), the listings of the kinds involved, and the home page.
+pub fn affected_jobs(
+    changed: &BTreeSet<Ref>,
+    old: &BTreeMap<Ref, BTreeSet<Ref>>,
+    new: &BTreeMap<Ref, BTreeSet<Ref>>,
+) -> BTreeSet<Job> {
+    let mut affected: BTreeSet<Ref> = changed.clone();
+    for r in changed {
+        for edges in [old, new] {
+            if let Some(n) = edges.get(r) {
+                affected.extend(n.iter().cloned());
+            }
+        }
+    }
+    let mut jobs = BTreeSet::from([Job::Home]);
+    for (kind, id) in &affected {
+        let id = id.clone();
+        match kind {
+            Kind::Page if id == "index" => {}
+            Kind::Page => {
+                jobs.insert(Job::Page(id));
+            }
+            Kind::Persona => {
+                jobs.extend([Job::Persona(id), Job::Personas]);
+            }
+            Kind::Metric => {
+                jobs.extend([Job::Metric(id), Job::Metrics, Job::Goals]);
+            }
+            Kind::Goal => {
+                jobs.extend([Job::Goal(id), Job::Goals]);
+            }
+            Kind::Campaign => {
+                jobs.extend([
+                    Job::Campaign(id.clone()),
+                    Job::Campaigns,
+                    Job::CampaignSchedule(id),
+                    Job::Schedule,
+                ]);
+            }
+            Kind::Budget => {
+                jobs.extend([Job::Budget(id), Job::Budgets]);
+            }
+            Kind::Role => {
+                jobs.extend([
+                    Job::Role(id.clone()),
+                    Job::RoleSchedule(id),
+                    Job::Roles,
+                    Job::Jobs,
+                    Job::Routing,
+                    Job::Raci,
+                    Job::Schedule,
+                ]);
+            }
+            Kind::Calendar => {
+                jobs.extend([
+                    Job::CalendarPage(id.clone()),
+                    Job::CalendarFeed(id),
+                    Job::Schedule,
+                ]);
+            }
+        }
+    }
+    jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let p = entry.unwrap().path();
+            let target = to.join(p.file_name().unwrap());
+            if p.is_dir() {
+                copy_dir(&p, &target);
+            } else {
+                std::fs::copy(&p, &target).unwrap();
+            }
+        }
+    }
+
+    fn sample(name: &str) -> PathBuf {
+        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let root = std::env::temp_dir().join(format!("playbook-session-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::copy(repo.join("playbook.yaml"), root.join("playbook.yaml")).unwrap();
+        copy_dir(&repo.join("content"), &root.join("content"));
+        root
+    }
+
+    fn options() -> Options {
+        Options {
+            public: false,
+            today: crate::Today {
+                as_of: Some("2026-11-28".into()),
+                source_date_epoch: None,
+            },
+            base_url: None,
+        }
+    }
+
+    /// The site a fresh, full build makes of the files as they are now.
+    fn full_build(root: &Path) -> SiteFiles {
+        let compiled = crate::compile(root, &options().today, false).unwrap();
+        crate::build_site(&compiled, false, None).unwrap()
+    }
+
+    fn edit(path: &Path, from: &str, to: &str) {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains(from), "{} lacks {from:?}", path.display());
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    #[test]
+    fn a_change_re_renders_what_it_affects_and_the_site_equals_a_full_build() {
+        let root = sample("incremental");
+        let (mut session, first) = Session::start(&root, options()).unwrap();
+        assert!(first.ok);
+        let c = |p: &str| root.join("content").join(p);
+
+        // A persona: its pages and listings, not the budget.
+        let persona = c("personas/busy-brand-owner.md");
+        edit(&persona, "summary: ", "summary: Edited. ");
+        let out = session.rebuild(std::slice::from_ref(&persona)).unwrap();
+        assert!(out.ok);
+        assert!(out.rendered.contains("personas/busy-brand-owner/index.html"));
+        assert!(out.rendered.contains("personas/index.html"));
+        assert!(
+            !out.rendered.contains("budgets/social-media-2026/index.html"),
+            "a persona edit does not re-render the budget"
+        );
+        assert!(out.changed.contains("personas/busy-brand-owner/index.html"));
+        let served: SiteFiles = session
+            .site()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.bytes.as_ref().clone()))
+            .collect();
+        assert_eq!(served, full_build(&root));
+
+        // More kinds of change, each checked against a full build.
+        let steps: Vec<(PathBuf, Box<dyn Fn(&Path)>)> = vec![
+            (
+                c("roles/head-of-marketing.md"),
+                Box::new(|p: &Path| edit(p, "title: Head of Marketing", "title: Marketing Director")),
+            ),
+            (
+                c("metrics/total-followers.yaml"),
+                Box::new(|p: &Path| edit(p, "value: 81200", "value: 82500")),
+            ),
+            (
+                c("calendars/editorial.yaml"),
+                Box::new(|p: &Path| edit(p, "title: Weekly report to stakeholders", "title: Friday report")),
+            ),
+            (
+                c("budgets/social-media-2026.yaml"),
+                Box::new(|p: &Path| edit(p, "actual: 9", "actual: 8")),
+            ),
+            (
+                c("pages/new-page.md"),
+                Box::new(|p: &Path| {
+                    std::fs::write(
+                        p,
+                        "---\ntitle: New\n---\nSee [Bea](@personas/busy-brand-owner).\n",
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                c("index.md"),
+                Box::new(|p: &Path| edit(p, "\n---\n", "\n---\nA new first line.\n\n")),
+            ),
+            (
+                c("pages/new-page.md"),
+                Box::new(|p: &Path| std::fs::remove_file(p).unwrap()),
+            ),
+            (
+                c("goals/social-pipeline.yaml"),
+                Box::new(|p: &Path| edit(p, "title: ", "title: Renamed ")),
+            ),
+        ];
+        for (path, change) in steps {
+            change(&path);
+            let out = session.rebuild(std::slice::from_ref(&path)).unwrap();
+            assert!(out.ok, "{}: {}", path.display(), out.report);
+            let served: SiteFiles = session
+                .site()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.bytes.as_ref().clone()))
+                .collect();
+            let full = full_build(&root);
+            let differing: Vec<&String> = full.keys().filter(|k| served.get(*k) != full.get(*k)).collect();
+            assert!(
+                differing.is_empty() && served.len() == full.len(),
+                "after {}: {differing:?}",
+                path.display()
+            );
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn an_invalid_edit_keeps_the_last_good_site() {
+        let root = sample("invalid");
+        let (mut session, _) = Session::start(&root, options()).unwrap();
+        let before = session.site();
+        let role = root.join("content/roles/sales-lead.md");
+        edit(&role, "department: sales", "department: nowhere");
+        let out = session.rebuild(std::slice::from_ref(&role)).unwrap();
+        assert!(!out.ok);
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.code == "unknown-reference" && d.file == "content/roles/sales-lead.md")
+        );
+        assert!(session.failure().is_some());
+        assert!(Arc::ptr_eq(&before, &session.site()), "the same site is served");
+        edit(&role, "department: nowhere", "department: sales");
+        let out = session.rebuild(std::slice::from_ref(&role)).unwrap();
+        assert!(out.ok && session.failure().is_none());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn changes_outside_content_re_render_everything() {
+        let root = Path::new("/pb");
+        assert_eq!(changed_entities(root, &[root.join("playbook.yaml")]), None);
+        assert_eq!(changed_entities(root, &[root.join("templates/page.html")]), None);
+        assert_eq!(
+            changed_entities(root, &[root.join("content/roles/team/smm.md")]),
+            Some(BTreeSet::from([(Kind::Role, "smm".to_owned())]))
+        );
     }
 }
