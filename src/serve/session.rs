@@ -471,7 +471,8 @@ mod tests {
         assert_eq!(served, full_build(&root));
 
         // More kinds of change, each checked against a full build.
-        let steps: Vec<(PathBuf, Box<dyn Fn(&Path)>)> = vec![
+        type Change = Box<dyn Fn(&Path)>;
+        let steps: Vec<(PathBuf, Change)> = vec![
             (
                 c("roles/head-of-marketing.md"),
                 Box::new(|p: &Path| edit(p, "title: Head of Marketing", "title: Marketing Director")),
