@@ -153,28 +153,7 @@ impl<'a> Graph<'a> {
 
     /// An entity's visibility, with the playbook's default.
     pub fn visibility(&self, kind: Kind, id: &str) -> Option<Visibility> {
-        fn vis<T>(
-            list: &[Entity<T>],
-            id: &str,
-            f: impl Fn(&T) -> Option<&crate::model::Located<Visibility>>,
-        ) -> Option<Option<Visibility>> {
-            find(list, id).map(|e| f(&e.data).map(|v| v.value))
-        }
-        let r = self.raw;
-        let explicit = match kind {
-            Kind::Page if id == "index" => r
-                .index
-                .as_ref()
-                .map(|e| e.data.visibility.as_ref().map(|v| v.value)),
-            Kind::Page => vis(&r.pages, id, |d| d.visibility.as_ref()),
-            Kind::Persona => vis(&r.personas, id, |d| d.visibility.as_ref()),
-            Kind::Metric => vis(&r.metrics, id, |d| d.visibility.as_ref()),
-            Kind::Goal => vis(&r.goals, id, |d| d.visibility.as_ref()),
-            Kind::Campaign => vis(&r.campaigns, id, |d| d.visibility.as_ref()),
-            Kind::Budget => vis(&r.budgets, id, |d| d.visibility.as_ref()),
-            Kind::Role => vis(&r.roles, id, |d| d.visibility.as_ref()),
-            Kind::Calendar => vis(&r.calendars, id, |d| d.visibility.as_ref()),
-        }?;
+        let explicit = self.raw.explicit_visibility(kind, id)?;
         Some(explicit.unwrap_or(self.default_visibility))
     }
 

@@ -101,13 +101,7 @@ pub fn build_site(
     public: bool,
     base_url: Option<String>,
 ) -> anyhow::Result<render::SiteFiles> {
-    let theme_name = compiled
-        .raw
-        .settings
-        .as_ref()
-        .and_then(|s| s.data.theme.as_ref())
-        .map_or("default".to_owned(), |t| t.value.clone());
-    let theme = theme::Theme::load(&compiled.raw.root, &theme_name)?;
+    let theme = theme::Theme::for_playbook(&compiled.raw)?;
     let graph = graph::Graph::new(&compiled.raw, compiled.today, public);
     render::render(&graph, &theme, &render::Options { base_url })
 }

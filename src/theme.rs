@@ -16,6 +16,16 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The theme `playbook.yaml` names (`default` unless given).
+    pub fn for_playbook(raw: &crate::load::RawPlaybook) -> anyhow::Result<Theme> {
+        let name = raw
+            .settings
+            .as_ref()
+            .and_then(|s| s.data.theme.as_ref())
+            .map_or("default", |t| t.value.as_str());
+        Theme::load(&raw.root, name)
+    }
+
     /// Loads the theme for the playbook at `root` (`name` from `theme:`).
     pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
         let mut templates: BTreeMap<String, String> = BTreeMap::new();

@@ -19,7 +19,10 @@ const TARGETS: &[(&str, bool)] = &[
 ];
 
 fn check_text(case: usize, text: &[u8]) {
-    let dir = std::env::temp_dir().join(format!("playbook-prop-{}-{case}", std::process::id()));
+    // Tests run in parallel: every call gets its own folder.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("playbook-prop-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let (target, md) = TARGETS[case % TARGETS.len()];
     std::fs::create_dir_all(dir.join("content/x")).unwrap();

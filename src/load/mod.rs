@@ -151,6 +151,39 @@ impl RawPlaybook {
         ids
     }
 
+    /// The visibility an entity states: `None` when there is no such
+    /// entity, `Some(None)` when it states none (the playbook's default applies).
+    pub fn explicit_visibility(
+        &self,
+        kind: Kind,
+        id: &str,
+    ) -> Option<Option<crate::model::settings::Visibility>> {
+        use crate::model::Located;
+        use crate::model::settings::Visibility;
+        fn vis<T>(
+            list: &[Entity<T>],
+            id: &str,
+            f: impl Fn(&T) -> Option<&Located<Visibility>>,
+        ) -> Option<Option<Visibility>> {
+            let i = list.binary_search_by(|e| e.id.as_str().cmp(id)).ok()?;
+            Some(f(&list[i].data).map(|v| v.value))
+        }
+        match kind {
+            Kind::Page if id == "index" => self
+                .index
+                .as_ref()
+                .map(|e| e.data.visibility.as_ref().map(|v| v.value)),
+            Kind::Page => vis(&self.pages, id, |d| d.visibility.as_ref()),
+            Kind::Persona => vis(&self.personas, id, |d| d.visibility.as_ref()),
+            Kind::Metric => vis(&self.metrics, id, |d| d.visibility.as_ref()),
+            Kind::Goal => vis(&self.goals, id, |d| d.visibility.as_ref()),
+            Kind::Campaign => vis(&self.campaigns, id, |d| d.visibility.as_ref()),
+            Kind::Budget => vis(&self.budgets, id, |d| d.visibility.as_ref()),
+            Kind::Role => vis(&self.roles, id, |d| d.visibility.as_ref()),
+            Kind::Calendar => vis(&self.calendars, id, |d| d.visibility.as_ref()),
+        }
+    }
+
     pub fn entity_count(&self) -> usize {
         self.index.iter().count()
             + self.pages.len()

@@ -747,23 +747,9 @@ fn series_table(
     table_close(out);
 }
 
-/// Escapes text for HTML/XML text and attribute values. Control characters other than whitespace,
-/// which neither HTML nor XML allows, are dropped.
+/// Escapes text for HTML/XML (the one escaper of the site).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    super::markdown::escape_attr(s)
 }
 
 /// A coordinate with at most one decimal and no "-0" or trailing ".0"; non-finite becomes "0".

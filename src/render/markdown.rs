@@ -294,7 +294,8 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// Escapes text for an HTML attribute or element.
+/// Escapes text for HTML or XML text and attribute values. Control
+/// characters other than whitespace, which neither allows, are dropped.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -304,6 +305,8 @@ pub fn escape_attr(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }

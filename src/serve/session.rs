@@ -220,13 +220,7 @@ impl Session {
         changed: &[PathBuf],
         full: bool,
     ) -> anyhow::Result<(SiteFiles, BTreeSet<String>)> {
-        let theme_name = compiled
-            .raw
-            .settings
-            .as_ref()
-            .and_then(|s| s.data.theme.as_ref())
-            .map_or("default".to_owned(), |t| t.value.clone());
-        let theme = crate::theme::Theme::load(&compiled.raw.root, &theme_name)?;
+        let theme = crate::theme::Theme::for_playbook(&compiled.raw)?;
         let graph = crate::graph::Graph::new(&compiled.raw, compiled.today, self.options.public);
         let options = crate::render::Options {
             base_url: self.options.base_url.clone(),

@@ -221,27 +221,10 @@ fn resolve(cx: &mut Ctx, dest: &str, loc: crate::source::Loc, from: Visibility) 
 }
 
 fn target_visibility(cx: &Ctx, kind: Kind, id: &str) -> Visibility {
-    let pb = cx.pb;
-    fn find<T>(
-        list: &[Entity<T>],
-        id: &str,
-        vis: impl Fn(&T) -> Option<&Located<Visibility>>,
-    ) -> Option<Option<Visibility>> {
-        list.iter()
-            .find(|e| e.id == id)
-            .map(|e| vis(&e.data).map(|v| v.value))
-    }
-    let explicit = match kind {
-        Kind::Page => find(&pb.pages, id, |d| d.visibility.as_ref()),
-        Kind::Persona => find(&pb.personas, id, |d| d.visibility.as_ref()),
-        Kind::Metric => find(&pb.metrics, id, |d| d.visibility.as_ref()),
-        Kind::Goal => find(&pb.goals, id, |d| d.visibility.as_ref()),
-        Kind::Campaign => find(&pb.campaigns, id, |d| d.visibility.as_ref()),
-        Kind::Budget => find(&pb.budgets, id, |d| d.visibility.as_ref()),
-        Kind::Role => find(&pb.roles, id, |d| d.visibility.as_ref()),
-        Kind::Calendar => find(&pb.calendars, id, |d| d.visibility.as_ref()),
-    };
-    explicit.flatten().unwrap_or(cx.settings.default_visibility)
+    cx.pb
+        .explicit_visibility(kind, id)
+        .flatten()
+        .unwrap_or(cx.settings.default_visibility)
 }
 
 #[cfg(test)]
