@@ -40,11 +40,16 @@ impl Drop for Server {
 }
 
 fn start(name: &str) -> Server {
+    start_with(name, |_| {})
+}
+
+fn start_with(name: &str, setup: impl Fn(&Path)) -> Server {
     let root = std::env::temp_dir().join(format!("playbook-serve-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
     std::fs::copy(repo().join("playbook.yaml"), root.join("playbook.yaml")).unwrap();
     copy_dir(&repo().join("content"), &root.join("content"));
+    setup(&root);
     let mut child = Command::new(env!("CARGO_BIN_EXE_playbook"))
         .args(["serve", "--port", "0", "--as-of", "2026-11-28", "--root"])
         .arg(&root)
@@ -147,7 +152,15 @@ fn serves_the_site_with_types_etags_and_a_404() {
 
 #[test]
 fn no_request_escapes_the_site() {
-    let s = start("traversal");
+    let s = start_with("traversal", |root| {
+        // Symbolic links in `static/` pointing out of the playbook are not served.
+        let outside = root.with_extension("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("passwords.txt"), "top secret").unwrap();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::os::unix::fs::symlink(outside.join("passwords.txt"), root.join("static/leak.txt")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("static/leakdir")).unwrap();
+    });
     std::fs::write(s.root.join("secret.txt"), "top secret").unwrap();
     for path in [
         "/../secret.txt",
