@@ -1080,6 +1080,33 @@ fn budget_summary(b: &Builder, e: &Entity<crate::model::budget::Budget>) -> Budg
     }
 }
 
+/// A bar chart of planned against actual spending, one group per row.
+fn planned_vs_actual(
+    title: &str,
+    per: &str,
+    rows: &[(String, Option<String>, Decimal, Decimal)],
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    charts::bar_chart(
+        &format!("{title}: planned and actual by {per}"),
+        &format!("Planned and actual spending per {per}"),
+        &rows.iter().map(|(l, ..)| l.clone()).collect::<Vec<_>>(),
+        &[
+            charts::Series {
+                name: "Planned".into(),
+                class: "planned".into(),
+                values: rows.iter().map(|(_, _, p, _)| p.to_f64()).collect(),
+            },
+            charts::Series {
+                name: "Actual".into(),
+                class: "actual".into(),
+                values: rows.iter().map(|(_, _, _, a)| a.to_f64()).collect(),
+            },
+        ],
+        fmt,
+    )
+}
+
 /// The quarter a budget line falls in (fiscal quarters when the fiscal
 /// year does not start in January; a week by its Thursday), or, for a line
 /// that spans more than a quarter, its own period.
@@ -1218,42 +1245,8 @@ fn budgets(b: &mut Builder) -> R {
                 .collect::<Vec<_>>(),
             &fmt,
         );
-        let channel_chart = charts::bar_chart(
-            &format!("{title}: planned and actual by channel"),
-            "Planned and actual spending per channel",
-            &by_channel.iter().map(|(l, ..)| l.clone()).collect::<Vec<_>>(),
-            &[
-                charts::Series {
-                    name: "Planned".into(),
-                    class: "planned".into(),
-                    values: by_channel.iter().map(|(_, _, p, _)| p.to_f64()).collect(),
-                },
-                charts::Series {
-                    name: "Actual".into(),
-                    class: "actual".into(),
-                    values: by_channel.iter().map(|(_, _, _, a)| a.to_f64()).collect(),
-                },
-            ],
-            &fmt,
-        );
-        let quarter_chart = charts::bar_chart(
-            &format!("{title}: planned and actual by quarter"),
-            "Planned and actual spending per quarter",
-            &by_quarter.iter().map(|(l, ..)| l.clone()).collect::<Vec<_>>(),
-            &[
-                charts::Series {
-                    name: "Planned".into(),
-                    class: "planned".into(),
-                    values: by_quarter.iter().map(|(_, _, p, _)| p.to_f64()).collect(),
-                },
-                charts::Series {
-                    name: "Actual".into(),
-                    class: "actual".into(),
-                    values: by_quarter.iter().map(|(_, _, _, a)| a.to_f64()).collect(),
-                },
-            ],
-            &fmt,
-        );
+        let channel_chart = planned_vs_actual(&title, "channel", &by_channel, &fmt);
+        let quarter_chart = planned_vs_actual(&title, "quarter", &by_quarter, &fmt);
         let desc = e
             .data
             .description
