@@ -549,6 +549,27 @@ mod tests {
     }
 
     #[test]
+    fn a_public_session_serves_public_entities_only() {
+        let root = sample("public");
+        let (session, first) = Session::start(
+            &root,
+            Options {
+                public: true,
+                ..options()
+            },
+        )
+        .unwrap();
+        assert!(first.ok);
+        let site = session.site();
+        assert!(site.contains_key("roles/social-media-manager/index.html"));
+        assert!(
+            !site.contains_key("budgets/social-media-2026/index.html"),
+            "the budget is internal"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
     fn changes_outside_content_re_render_everything() {
         let root = Path::new("/pb");
         assert_eq!(changed_entities(root, &[root.join("playbook.yaml")]), None);
