@@ -81,8 +81,18 @@ impl Compiled {
 
 /// Loads and validates the playbook at `root`.
 pub fn compile(root: &Path, today: &Today, public: bool) -> anyhow::Result<Compiled> {
+    compile_cached(root, today, public, &mut load::LoadCache::default())
+}
+
+/// [`compile`], parsing only the files whose text changed since `cache` was filled.
+pub fn compile_cached(
+    root: &Path,
+    today: &Today,
+    public: bool,
+    cache: &mut load::LoadCache,
+) -> anyhow::Result<Compiled> {
     let mut sink = Sink::default();
-    let raw = load::load(root, &mut sink)?;
+    let raw = load::load_cached(root, &mut sink, cache)?;
     let tz = validate::settings_timezone(&raw);
     let today = today.resolve(&tz)?;
     let opts = validate::Options { today, public };

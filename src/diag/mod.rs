@@ -130,6 +130,11 @@ impl Sink {
         self.follow_ups.extend(other.follow_ups);
     }
 
+    /// The diagnostics and follow-up keys, as collected.
+    pub fn into_parts(self) -> (Vec<Diagnostic>, Vec<(crate::source::FileId, String)>) {
+        (self.items, self.follow_ups.into_iter().collect())
+    }
+
     /// Records that `key` of `file` was blanked out after a problem.
     pub fn follow_up(&mut self, file: crate::source::FileId, key: String) {
         self.follow_ups.insert((file, key));

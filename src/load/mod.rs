@@ -86,7 +86,7 @@ impl Kind {
 }
 
 /// One loaded entity: its id, its file, and its data.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entity<T> {
     pub id: String,
     pub file: FileId,
@@ -207,13 +207,89 @@ pub fn valid_id(id: &str) -> bool {
 /// Reads the playbook at `root`. I/O failures of the root itself are `Err`;
 /// everything about content goes to `sink`.
 pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
+    load_cached(root, sink, &mut LoadCache::default())
+}
+
+/// What was read from each file last time, so that a reload parses only
+/// the files whose text changed (`serve` keeps one across rebuilds).
+#[derive(Default)]
+pub struct LoadCache {
+    files: std::collections::HashMap<String, Cached>,
+}
+
+struct Cached {
+    text: String,
+    /// `Option<Entity<T>>` for the file's kind.
+    value: Box<dyn std::any::Any + Send>,
+    diagnostics: Vec<Diagnostic>,
+    follow_ups: Vec<String>,
+}
+
+impl std::fmt::Debug for LoadCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoadCache({} files)", self.files.len())
+    }
+}
+
+/// Parses a file, or reuses last time's result when its text is the same
+/// (with its diagnostics, moved to the file's new id).
+fn parse_cached<T: Clone + Send + 'static>(
+    cache: &mut LoadCache,
+    sources: &SourceMap,
+    file: FileId,
+    sink: &mut Sink,
+    parse: impl FnOnce(&mut Sink) -> Option<Entity<T>>,
+) -> Option<Entity<T>> {
+    let source = sources.get(file);
+    if let Some(c) = cache.files.get(&source.name)
+        && c.text == source.text
+        && let Some(value) = c.value.downcast_ref::<Option<Entity<T>>>()
+    {
+        for d in &c.diagnostics {
+            let mut d = d.clone();
+            d.loc.file = file;
+            sink.push(d);
+        }
+        for key in &c.follow_ups {
+            sink.follow_up(file, key.clone());
+        }
+        return value.clone().map(|mut e| {
+            e.file = file;
+            e
+        });
+    }
+    let mut local = Sink::default();
+    let value = parse(&mut local);
+    let (diagnostics, follow_ups) = local.into_parts();
+    cache.files.insert(
+        source.name.clone(),
+        Cached {
+            text: source.text.clone(),
+            value: Box::new(value.clone()),
+            diagnostics: diagnostics.clone(),
+            follow_ups: follow_ups.iter().map(|(_, k)| k.clone()).collect(),
+        },
+    );
+    for d in diagnostics {
+        sink.push(d);
+    }
+    for (_, key) in follow_ups {
+        sink.follow_up(file, key);
+    }
+    value
+}
+
+/// [`load`], reusing what `cache` holds for files whose text is unchanged.
+pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyhow::Result<RawPlaybook> {
     let mut pb = RawPlaybook {
         root: root.to_path_buf(),
         ..RawPlaybook::default()
     };
     let settings_path = root.join("playbook.yaml");
     if let Some(file) = read_source(&mut pb.sources, root, &settings_path, sink)? {
-        pb.settings = parse_yaml_entity::<Settings>(&pb.sources, file, "playbook".into(), sink);
+        pb.settings = parse_cached(cache, &pb.sources, file, sink, |sink| {
+            parse_yaml_entity::<Settings>(&pb.sources, file, "playbook".into(), sink)
+        });
     }
     let content = root.join("content");
     if !content.is_dir() {
@@ -257,7 +333,9 @@ pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
         if top_level {
             if first.as_deref() == Some("index.md") {
                 if let Some(file) = read_source(&mut pb.sources, root, path, sink)? {
-                    pb.index = parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true);
+                    pb.index = parse_cached(cache, &pb.sources, file, sink, |sink| {
+                        parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true)
+                    });
                 }
             } else if content_file {
                 ignored(
@@ -337,45 +415,66 @@ pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
         let loaded = match kind {
             Kind::Page => push(
                 &mut pb.pages,
-                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+                parse_cached(cache, &pb.sources, file, sink, |sink| {
+                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
+                }),
             ),
             Kind::Persona => push(
                 &mut pb.personas,
-                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+                parse_cached(cache, &pb.sources, file, sink, |sink| {
+                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
+                }),
             ),
             Kind::Campaign => push(
                 &mut pb.campaigns,
-                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+                parse_cached(cache, &pb.sources, file, sink, |sink| {
+                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
+                }),
             ),
             Kind::Role => push(
                 &mut pb.roles,
-                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+                parse_cached(cache, &pb.sources, file, sink, |sink| {
+                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
+                }),
             ),
             Kind::Goal if ext == "md" => push(
                 &mut pb.goals,
-                parse_md_entity(&pb.sources, file, stem.clone(), sink, false),
+                parse_cached(cache, &pb.sources, file, sink, |sink| {
+                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
+                }),
             ),
             Kind::Goal => push(
                 &mut pb.goals,
-                parse_yaml_entity(&pb.sources, file, stem.clone(), sink),
+                parse_cached(cache, &pb.sources, file, sink, |sink| {
+                    parse_yaml_entity(&pb.sources, file, stem.clone(), sink)
+                }),
             ),
             Kind::Metric => push(
                 &mut pb.metrics,
-                parse_yaml_entity(&pb.sources, file, stem.clone(), sink),
+                parse_cached(cache, &pb.sources, file, sink, |sink| {
+                    parse_yaml_entity(&pb.sources, file, stem.clone(), sink)
+                }),
             ),
             Kind::Budget => push(
                 &mut pb.budgets,
-                parse_yaml_entity(&pb.sources, file, stem.clone(), sink),
+                parse_cached(cache, &pb.sources, file, sink, |sink| {
+                    parse_yaml_entity(&pb.sources, file, stem.clone(), sink)
+                }),
             ),
             Kind::Calendar => push(
                 &mut pb.calendars,
-                parse_yaml_entity(&pb.sources, file, stem.clone(), sink),
+                parse_cached(cache, &pb.sources, file, sink, |sink| {
+                    parse_yaml_entity(&pb.sources, file, stem.clone(), sink)
+                }),
             ),
         };
         if !loaded {
             pb.broken.insert((kind, stem));
         }
     }
+    // Forget files that are gone.
+    let names: std::collections::HashSet<&str> = pb.sources.files().map(|(_, f)| f.name.as_str()).collect();
+    cache.files.retain(|name, _| names.contains(name.as_str()));
     Ok(pb)
 }
 
@@ -838,5 +937,47 @@ mod tests {
         assert!(matches!(d.code, Code::YamlSyntax | Code::InvalidValue));
         let d = diag_for::<Role>("title: \"a\n  b: [\n");
         assert_eq!(d.code, Code::YamlSyntax);
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    #[test]
+    fn a_reload_parses_only_changed_files_and_reports_the_same() {
+        let root = std::env::temp_dir().join(format!("playbook-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("content/pages")).unwrap();
+        std::fs::write(root.join("playbook.yaml"), "title: T\n").unwrap();
+        std::fs::write(root.join("content/pages/a.md"), "---\ntitle: A\n---\n").unwrap();
+        std::fs::write(root.join("content/pages/b.md"), "---\ntitel: B\n---\n").unwrap();
+        let mut cache = LoadCache::default();
+        let first = |cache: &mut LoadCache| {
+            let mut sink = Sink::default();
+            let pb = load_cached(&root, &mut sink, cache).unwrap();
+            let diags: Vec<(Code, String)> = sink
+                .into_sorted(&pb.sources)
+                .into_iter()
+                .map(|d| (d.code, d.message))
+                .collect();
+            (pb, diags)
+        };
+        let (pb1, d1) = first(&mut cache);
+        let (pb2, d2) = first(&mut cache);
+        assert_eq!(d1, d2, "diagnostics of unchanged files are replayed");
+        assert_eq!(pb1.pages.len(), pb2.pages.len());
+        assert_eq!(pb2.pages[0].data.title.as_ref().unwrap().value, "A");
+        std::fs::write(root.join("content/pages/a.md"), "---\ntitle: A2\n---\n").unwrap();
+        std::fs::remove_file(root.join("content/pages/b.md")).unwrap();
+        let (pb3, d3) = first(&mut cache);
+        assert_eq!(
+            pb3.pages[0].data.title.as_ref().unwrap().value,
+            "A2",
+            "a changed file is parsed again"
+        );
+        assert!(d3.is_empty());
+        assert_eq!(cache.files.len(), 2, "deleted files are forgotten");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -75,6 +75,8 @@ pub struct Session {
     edges: BTreeMap<Ref, BTreeSet<Ref>>,
     /// Which kinds had entities in the build (the navigation follows them).
     kinds: BTreeSet<Kind>,
+    /// Parsed files, so that a rebuild parses only what changed.
+    cache: crate::load::LoadCache,
 }
 
 fn etag(bytes: &[u8]) -> String {
@@ -120,6 +122,7 @@ impl Session {
             outputs: BTreeMap::new(),
             edges: BTreeMap::new(),
             kinds: BTreeSet::new(),
+            cache: crate::load::LoadCache::default(),
         };
         let outcome = session.rebuild(&[])?;
         Ok((session, outcome))
@@ -130,7 +133,12 @@ impl Session {
     /// that keeps the last good site.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> anyhow::Result<Outcome> {
         let started = std::time::Instant::now();
-        let compiled = crate::compile(&self.root, &self.options.today, self.options.public)?;
+        let compiled = crate::compile_cached(
+            &self.root,
+            &self.options.today,
+            self.options.public,
+            &mut self.cache,
+        )?;
         let items = overlay_items(&compiled.diagnostics, &compiled.raw.sources);
         let report = output::render(
             &compiled.diagnostics,
