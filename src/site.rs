@@ -50,16 +50,16 @@ fn check_no_links(out: &Path, path: &Path) -> anyhow::Result<()> {
 pub fn write(out: &Path, files: &SiteFiles) -> anyhow::Result<WriteStats> {
     let mut stats = WriteStats::default();
     // Check every path before touching anything.
-    let targets: Vec<(PathBuf, &Vec<u8>)> = files
+    let targets: Vec<(PathBuf, &[u8])> = files
         .iter()
-        .map(|(rel, bytes)| Ok((safe_join(out, rel)?, bytes)))
+        .map(|(rel, bytes)| Ok((safe_join(out, rel)?, bytes.as_slice())))
         .collect::<anyhow::Result<_>>()?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let result = (|| -> anyhow::Result<()> {
         for (path, bytes) in &targets {
             check_no_links(out, path)?;
-            if std::fs::read(path).is_ok_and(|old| &old == *bytes) {
+            if std::fs::read(path).is_ok_and(|old| old.as_slice() == *bytes) {
                 stats.unchanged += 1;
                 continue;
             }
@@ -117,7 +117,7 @@ mod tests {
     fn files(entries: &[(&str, &str)]) -> SiteFiles {
         entries
             .iter()
-            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .map(|(k, v)| (k.to_string(), std::sync::Arc::new(v.as_bytes().to_vec())))
             .collect()
     }
 

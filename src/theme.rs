@@ -12,7 +12,7 @@ use std::path::Path;
 pub struct Theme {
     pub tera: tera::Tera,
     /// Static files: path relative to the site root → bytes.
-    pub statics: BTreeMap<String, Vec<u8>>,
+    pub statics: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
 }
 
 impl Theme {
@@ -50,6 +50,10 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| anyhow::anyhow!("{}", template_error(&e)))?;
+        let statics = statics
+            .into_iter()
+            .map(|(k, v)| (k, std::sync::Arc::new(v)))
+            .collect();
         Ok(Theme { tera, statics })
     }
 }

@@ -21,7 +21,9 @@ use std::collections::BTreeMap;
 
 /// The whole site: path relative to the output folder → bytes. Sorted, so
 /// output order never depends on how it was built.
-pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+/// Bytes are shared, not copied, between a job's output, the assembled
+/// site and the server.
+pub type SiteFiles = BTreeMap<String, std::sync::Arc<Vec<u8>>>;
 
 /// Build settings beyond the playbook.
 #[derive(Clone, Debug, Default)]
@@ -378,12 +380,13 @@ impl<'g> Builder<'g> {
         if spec.path != "404.html" {
             out.pages.push(spec.path.clone());
         }
-        out.files.insert(spec.path, html.into_bytes());
+        out.files
+            .insert(spec.path, std::sync::Arc::new(html.into_bytes()));
         Ok(())
     }
 
     pub fn add_file(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
-        self.out().files.insert(path.into(), bytes);
+        self.out().files.insert(path.into(), std::sync::Arc::new(bytes));
     }
 
     /// Adds a search document to the current job.
