@@ -97,8 +97,16 @@ fn human(d: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
     };
     let line_range = file.line_range(r.line);
     let source = &file.text[line_range.clone()];
-    let start = d.loc.start.clamp(line_range.start, line_range.end) - line_range.start;
+    // Spans may come from byte offsets inside a character: widen them to
+    // whole characters, which is what the code frame can draw.
+    let mut start = d.loc.start.clamp(line_range.start, line_range.end) - line_range.start;
+    while start > 0 && !source.is_char_boundary(start) {
+        start -= 1;
+    }
     let mut end = d.loc.end.clamp(line_range.start, line_range.end) - line_range.start;
+    while end < source.len() && !source.is_char_boundary(end) {
+        end += 1;
+    }
     if end <= start {
         // Point at one character at least, so the caret is visible.
         end = source[start..]
@@ -166,6 +174,23 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_inside_a_character_still_draw() {
+        let mut sources = SourceMap::default();
+        let file = sources.add(crate::source::SourceFile::new(
+            "a.yaml".into(),
+            "a.yaml".into(),
+            "鳠: x\n".into(),
+        ));
+        let d = Diagnostic::new(
+            crate::diag::Code::YamlSyntax,
+            crate::source::Loc::new(file, 1..2),
+            "bad",
+        );
+        let out = render(&[d], &sources, Format::Human, false);
+        assert!(out.contains("bad"));
+    }
 
     #[test]
     fn github_escaping() {
