@@ -4,13 +4,13 @@
 //! Built only from a playbook that checked without errors; still, nothing
 //! here panics on odd data: it falls back to "unknown".
 
+use crate::links::parse_link;
 use crate::load::{Entity, Kind, RawPlaybook};
 use crate::model::content::{Aggregation, Direction, Goal, KeyResult, Metric};
 use crate::model::money::{Currency, parse_decimal};
 use crate::model::period::{DateRange, Period, RawPeriod, parse_date};
 use crate::model::settings::Visibility;
 use crate::validate::calendars::{When, parse_datetime};
-use crate::validate::links::{entity_links, parse_link};
 use crate::validate::recurrence;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
@@ -351,36 +351,18 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        // `@kind/id` links in Markdown bodies.
+        // `@kind/id` links in Markdown bodies, as the loader found them.
         let bodies = r
             .pages
             .iter()
-            .map(|e| (Kind::Page, &e.id, e.file, e.body.clone()))
-            .chain(
-                r.personas
-                    .iter()
-                    .map(|e| (Kind::Persona, &e.id, e.file, e.body.clone())),
-            )
-            .chain(
-                r.campaigns
-                    .iter()
-                    .map(|e| (Kind::Campaign, &e.id, e.file, e.body.clone())),
-            )
-            .chain(
-                r.roles
-                    .iter()
-                    .map(|e| (Kind::Role, &e.id, e.file, e.body.clone())),
-            )
-            .chain(
-                r.goals
-                    .iter()
-                    .map(|e| (Kind::Goal, &e.id, e.file, e.body.clone())),
-            );
-        for (kind, id, file, body) in bodies {
-            let Some(body) = body else { continue };
-            let text = &r.sources.get(file).text[body];
-            for (dest, _) in entity_links(text) {
-                if let Some((k, target, _)) = parse_link(&dest)
+            .map(|e| (Kind::Page, &e.id, &e.links))
+            .chain(r.personas.iter().map(|e| (Kind::Persona, &e.id, &e.links)))
+            .chain(r.campaigns.iter().map(|e| (Kind::Campaign, &e.id, &e.links)))
+            .chain(r.roles.iter().map(|e| (Kind::Role, &e.id, &e.links)))
+            .chain(r.goals.iter().map(|e| (Kind::Goal, &e.id, &e.links)));
+        for (kind, id, links) in bodies {
+            for (dest, _) in links {
+                if let Some((k, target, _)) = parse_link(dest)
                     && let Some(k) = Kind::from_folder(k)
                 {
                     add((kind, id.clone()), k, target);

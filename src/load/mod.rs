@@ -95,6 +95,8 @@ pub struct Entity<T> {
     pub data: T,
     /// Byte range of the Markdown body inside the file, for `.md` files.
     pub body: Option<Range<usize>>,
+    /// The body's `@kind/id` links, with ranges relative to the body.
+    pub links: Vec<(String, Range<usize>)>,
 }
 
 impl<T> Entity<T> {
@@ -574,6 +576,7 @@ fn parse_md_entity<T: DeserializeOwned + Default>(
                 file,
                 base: split.yaml.start,
                 data,
+                links: crate::links::entity_links(&text[split.body.clone()]),
                 body: Some(split.body),
             })
         }
@@ -583,6 +586,7 @@ fn parse_md_entity<T: DeserializeOwned + Default>(
             base: 0,
             data: T::default(),
             body: Some(0..text.len()),
+            links: crate::links::entity_links(text),
         }),
         Err(frontmatter::SplitError::Missing) => {
             sink.push(
@@ -620,6 +624,7 @@ fn parse_yaml_entity<T: DeserializeOwned + Default>(
         base,
         data,
         body: None,
+        links: Vec::new(),
     })
 }
 

@@ -5,49 +5,8 @@ use crate::diag::{Code, Diagnostic, suggest};
 use crate::load::{Entity, Kind};
 use crate::model::Located;
 use crate::model::settings::Visibility;
-use pulldown_cmark::{Event, Options, Parser, Tag};
-use std::ops::Range;
 
-/// Markdown options shared by everything that reads bodies.
-pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-/// The `@…` link destinations of a Markdown text, with the byte range of
-/// each destination (or of its whole link when the destination text cannot
-/// be found verbatim, as with reference links).
-pub fn entity_links(markdown: &str) -> Vec<(String, Range<usize>)> {
-    let mut out = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
-        let dest = match &event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
-            _ => continue,
-        };
-        if !dest.starts_with('@') {
-            continue;
-        }
-        let at = markdown[range.clone()]
-            .rfind(dest.as_ref())
-            .map_or(range.clone(), |i| range.start + i..range.start + i + dest.len());
-        out.push((dest.to_string(), at));
-    }
-    out
-}
-
-/// A link destination split into kind, id and fragment.
-pub fn parse_link(dest: &str) -> Option<(&str, &str, Option<&str>)> {
-    let rest = dest.strip_prefix('@')?;
-    let (path, fragment) = match rest.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (rest, None),
-    };
-    let (kind, id) = path.split_once('/')?;
-    Some((kind, id.trim_end_matches('/'), fragment))
-}
+pub use crate::links::{entity_links, markdown_options, parse_link};
 
 pub fn check(cx: &mut Ctx) {
     let pb = cx.pb;
@@ -129,10 +88,9 @@ pub fn check(cx: &mut Ctx) {
 
 fn body<T>(cx: &mut Ctx, e: &Entity<T>, visibility: Visibility) {
     let Some(range) = &e.body else { return };
-    let text = &cx.pb.sources.get(e.file).text[range.clone()];
-    for (dest, at) in entity_links(text) {
+    for (dest, at) in &e.links {
         let loc = crate::source::Loc::new(e.file, range.start + at.start..range.start + at.end);
-        resolve(cx, &dest, loc, visibility);
+        resolve(cx, dest, loc, visibility);
     }
 }
 
