@@ -209,7 +209,7 @@ pub fn valid_id(id: &str) -> bool {
 /// Reads the playbook at `root`. I/O failures of the root itself are `Err`;
 /// everything about content goes to `sink`.
 pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
-    load_cached(root, sink, &mut LoadCache::default())
+    load_cached(root, sink, &mut LoadCache::disabled())
 }
 
 /// What was read from each file last time, so that a reload parses only
@@ -217,6 +217,17 @@ pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
 #[derive(Default)]
 pub struct LoadCache {
     files: std::collections::HashMap<String, Cached>,
+    /// A one-off load keeps nothing.
+    disabled: bool,
+}
+
+impl LoadCache {
+    fn disabled() -> LoadCache {
+        LoadCache {
+            disabled: true,
+            ..LoadCache::default()
+        }
+    }
 }
 
 struct Cached {
@@ -242,6 +253,9 @@ fn parse_cached<T: Clone + Send + 'static>(
     sink: &mut Sink,
     parse: impl FnOnce(&mut Sink) -> Option<Entity<T>>,
 ) -> Option<Entity<T>> {
+    if cache.disabled {
+        return parse(sink);
+    }
     let source = sources.get(file);
     if let Some(c) = cache.files.get(&source.name)
         && c.text == source.text
