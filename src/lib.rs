@@ -82,7 +82,7 @@ impl Compiled {
 
 /// Loads and validates the playbook at `root`.
 pub fn compile(root: &Path, today: &Today, public: bool) -> anyhow::Result<Compiled> {
-    compile_cached(root, today, public, &mut load::LoadCache::default())
+    compile_cached(root, today, public, &mut load::LoadCache::disabled())
 }
 
 /// [`compile`], parsing only the files whose text changed since `cache` was filled.

@@ -222,7 +222,7 @@ pub struct LoadCache {
 }
 
 impl LoadCache {
-    fn disabled() -> LoadCache {
+    pub fn disabled() -> LoadCache {
         LoadCache {
             disabled: true,
             ..LoadCache::default()
