@@ -219,6 +219,9 @@ pub struct LoadCache {
     files: std::collections::HashMap<String, Cached>,
     /// A one-off load keeps nothing.
     disabled: bool,
+    /// When set, the only files that may have changed since the last load:
+    /// the others' text is taken from the cache instead of the disk.
+    pub changed: Option<std::collections::HashSet<String>>,
 }
 
 impl LoadCache {
@@ -302,7 +305,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         ..RawPlaybook::default()
     };
     let settings_path = root.join("playbook.yaml");
-    if let Some(file) = read_source(&mut pb.sources, root, &settings_path, sink)? {
+    if let Some(file) = read_source_cached(&mut pb.sources, root, &settings_path, sink, cache)? {
         pb.settings = parse_cached(cache, &pb.sources, file, sink, |sink| {
             parse_yaml_entity::<Settings>(&pb.sources, file, "playbook".into(), sink)
         });
@@ -348,7 +351,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         );
         if top_level {
             if first.as_deref() == Some("index.md") {
-                if let Some(file) = read_source(&mut pb.sources, root, path, sink)? {
+                if let Some(file) = read_source_cached(&mut pb.sources, root, path, sink, cache)? {
                     pb.index = parse_cached(cache, &pb.sources, file, sink, |sink| {
                         parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true)
                     });
@@ -396,7 +399,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
             }
             continue;
         }
-        let Some(file) = read_source(&mut pb.sources, root, path, sink)? else {
+        let Some(file) = read_source_cached(&mut pb.sources, root, path, sink, cache)? else {
             continue;
         };
         if !valid_id(&stem) {
@@ -543,11 +546,18 @@ fn read_source(
     path: &Path,
     sink: &mut Sink,
 ) -> anyhow::Result<Option<FileId>> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
-    };
+    read_source_cached(sources, root, path, sink, &LoadCache::disabled())
+}
+
+/// Reads a file, or takes its text from `cache` when the cache is told the
+/// file did not change (`serve` knows which files its watcher saw change).
+fn read_source_cached(
+    sources: &mut SourceMap,
+    root: &Path,
+    path: &Path,
+    sink: &mut Sink,
+    cache: &LoadCache,
+) -> anyhow::Result<Option<FileId>> {
     let name = path
         .strip_prefix(root)
         .unwrap_or(path)
@@ -555,6 +565,20 @@ fn read_source(
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
+    if cache.changed.as_ref().is_some_and(|c| !c.contains(&name))
+        && let Some(cached) = cache.files.get(&name)
+    {
+        return Ok(Some(sources.add(SourceFile::new(
+            name,
+            path.to_path_buf(),
+            cached.text.clone(),
+        ))));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+    };
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Some(sources.add(SourceFile::new(name, path.to_path_buf(), text)))),
         Err(err) => {

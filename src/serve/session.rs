@@ -133,6 +133,23 @@ impl Session {
     /// that keeps the last good site.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> anyhow::Result<Outcome> {
         let started = std::time::Instant::now();
+        // After the first build the watcher says what changed: other files
+        // are taken from the cache without reading them again.
+        // (Compared by name relative to the root; a path elsewhere means
+        // nothing is trusted.)
+        let names: Option<std::collections::HashSet<String>> = changed
+            .iter()
+            .map(|p| {
+                let rel = p.strip_prefix(&self.root).ok()?;
+                Some(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                )
+            })
+            .collect();
+        self.cache.changed = names.filter(|n| !n.is_empty() && !self.outputs.is_empty());
         let compiled = crate::compile_cached(
             &self.root,
             &self.options.today,
