@@ -69,6 +69,9 @@ pub struct JobOutput {
     pub search: Vec<search::Document>,
     /// HTML pages, for the sitemap.
     pub pages: Vec<String>,
+    /// The entity's entry of `playbook.json`: (section, id, pretty JSON
+    /// indented for its place in the file).
+    pub json: Option<(&'static str, String, String)>,
 }
 
 /// Which jobs to run.
@@ -115,10 +118,14 @@ pub fn finish(
 ) -> anyhow::Result<SiteFiles> {
     let mut b = Builder::new(graph, theme, options, Selection::Only(Default::default()));
     let docs: Vec<search::Document> = outputs.values().flat_map(|o| o.search.iter().cloned()).collect();
+    let mut entries: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+    for (section, id, text) in outputs.values().filter_map(|o| o.json.as_ref()) {
+        entries.entry(section).or_default().insert(id, text);
+    }
     let pages: Vec<String> = outputs.values().flat_map(|o| o.pages.iter().cloned()).collect();
     b.current = Some(Job::NotFound);
     b.outputs.insert(Job::NotFound, JobOutput::default());
-    pages::finish(&mut b, &docs, &pages)?;
+    pages::finish(&mut b, &docs, &pages, &entries)?;
     let mut files = b.outputs.remove(&Job::NotFound).unwrap_or_default().files;
     for output in outputs.values() {
         for (path, bytes) in &output.files {
@@ -143,6 +150,8 @@ pub struct Builder<'g> {
     outputs: BTreeMap<Job, JobOutput>,
     /// Calendar occurrences, expanded once per build.
     occurrences: Option<std::rc::Rc<pages::OccurrenceIndex>>,
+    /// Ids of entities left out of this build, made once when needed.
+    hidden: std::cell::OnceCell<std::collections::BTreeSet<String>>,
 }
 
 /// What one page needs besides its data.
@@ -250,6 +259,7 @@ impl<'g> Builder<'g> {
             current: None,
             outputs: BTreeMap::new(),
             occurrences: None,
+            hidden: std::cell::OnceCell::new(),
         };
         b.site.nav = b.nav();
         b
@@ -294,6 +304,23 @@ impl<'g> Builder<'g> {
         }
         add("Search", "search/index.html", "search");
         nav
+    }
+
+    /// Ids of entities left out of this build (and shown under no kind).
+    pub fn hidden_ids(&self) -> &std::collections::BTreeSet<String> {
+        self.hidden.get_or_init(|| {
+            let r = self.g.raw;
+            let shown: std::collections::BTreeSet<&str> = Kind::ALL
+                .into_iter()
+                .flat_map(|k| r.ids(k).into_iter().filter(move |id| self.g.visible(k, id)))
+                .collect();
+            Kind::ALL
+                .into_iter()
+                .flat_map(|k| r.ids(k).into_iter().filter(move |id| !self.g.visible(k, id)))
+                .filter(|id| !shown.contains(id))
+                .map(str::to_owned)
+                .collect()
+        })
     }
 
     /// A link to an entity, when it is in this build.
@@ -387,6 +414,11 @@ impl<'g> Builder<'g> {
 
     pub fn add_file(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
         self.out().files.insert(path.into(), std::sync::Arc::new(bytes));
+    }
+
+    /// Sets the current job's entry of `playbook.json`.
+    pub fn set_json(&mut self, section: &'static str, id: &str, text: String) {
+        self.out().json = Some((section, id.to_owned(), text));
     }
 
     /// Adds a search document to the current job.

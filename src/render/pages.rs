@@ -36,10 +36,15 @@ pub fn jobs(b: &mut Builder) -> R {
 }
 
 /// What depends on every page: search data and page, sitemap, `playbook.json`.
-pub fn finish(b: &mut Builder, docs: &[search::Document], pages: &[String]) -> R {
+pub fn finish(
+    b: &mut Builder,
+    docs: &[search::Document],
+    pages: &[String],
+    entries: &BTreeMap<&str, BTreeMap<&str, &str>>,
+) -> R {
     search_page(b, docs)?;
     sitemap(b, pages);
-    playbook_json(b)?;
+    playbook_json(b, entries);
     Ok(())
 }
 
@@ -194,6 +199,7 @@ fn pages(b: &mut Builder) -> R {
         if !b.begin(Job::Page(e.id.clone())) {
             continue;
         }
+        json_entry(b, "pages", e)?;
         let path = url(Kind::Page, &e.id);
         let body = b.body(&path, e);
         let title = text(&e.data.title);
@@ -251,6 +257,7 @@ fn personas(b: &mut Builder) -> R {
         if !b.begin(Job::Persona(e.id.clone())) {
             continue;
         }
+        json_entry(b, "personas", e)?;
         let path = url(Kind::Persona, &e.id);
         let p = &e.data;
         let body = b.body(&path, e);
@@ -478,6 +485,7 @@ fn goals(b: &mut Builder) -> R {
         if !b.begin(Job::Goal(e.id.clone())) {
             continue;
         }
+        json_entry(b, "goals", e)?;
         let path = url(Kind::Goal, &e.id);
         let body = b.body(&path, e);
         let g = &e.data;
@@ -582,6 +590,7 @@ fn metrics(b: &mut Builder) -> R {
         if !b.begin(Job::Metric(e.id.clone())) {
             continue;
         }
+        json_entry(b, "metrics", e)?;
         let path = url(Kind::Metric, &e.id);
         let m = &e.data;
         let name = text(&m.name);
@@ -770,6 +779,7 @@ fn campaigns(b: &mut Builder) -> R {
         if !b.begin(Job::Campaign(e.id.clone())) {
             continue;
         }
+        json_entry(b, "campaigns", e)?;
         let path = url(Kind::Campaign, &e.id);
         let c = &e.data;
         let body = b.body(&path, e);
@@ -1153,6 +1163,7 @@ fn budgets(b: &mut Builder) -> R {
         if !b.begin(Job::Budget(e.id.clone())) {
             continue;
         }
+        json_entry(b, "budgets", e)?;
         let path = url(Kind::Budget, &e.id);
         let cur = budget_currency(b, e);
         let (total, planned, actual) = sums(e);
@@ -1459,6 +1470,7 @@ fn roles(b: &mut Builder) -> R {
     let host = feeds::uid_host(b.base_url.as_deref());
     for e in list {
         if b.begin(Job::Role(e.id.clone())) {
+            json_entry(b, "roles", e)?;
             role(b, e, &host)?;
         }
     }
@@ -2152,6 +2164,7 @@ fn schedule(b: &mut Builder) -> R {
         if !b.begin(Job::CalendarPage(cal.id.clone())) {
             continue;
         }
+        json_entry(b, "calendars", cal)?;
         let scope = Some(Link {
             title: text(&cal.data.name),
             url: format!("calendars/{}.ics", cal.id),
@@ -2313,58 +2326,68 @@ fn scrub(v: &mut serde_json::Value, hidden: &BTreeSet<String>, keep: &dyn Fn(Kin
 }
 
 /// `playbook.json`: every entity of the build as the loader read it.
-fn playbook_json(b: &mut Builder) -> R {
-    fn list<T: serde::Serialize>(b: &Builder, kind: Kind, items: &[Entity<T>]) -> serde_json::Value {
-        let mut m = serde_json::Map::new();
-        for e in items.iter().filter(|e| b.g.visible(kind, &e.id)) {
-            let mut v = serde_json::to_value(&e.data).unwrap_or_default();
-            if let Some(obj) = v.as_object_mut() {
-                obj.retain(|_, x| !x.is_null() && x.as_array().is_none_or(|a| !a.is_empty()));
-                if let Some(body) = &e.body {
-                    obj.insert(
-                        "body".into(),
-                        b.g.raw.sources.get(e.file).text[body.clone()].trim().into(),
-                    );
-                }
-            }
-            m.insert(e.id.clone(), v);
+/// An entity's entry of `playbook.json`, made by its own job so that a
+/// rebuild serializes only what it re-renders: the data as read, without
+/// empty fields, with the Markdown body; in public builds without anything
+/// naming a hidden entity.
+fn json_entry<T: serde::Serialize>(b: &mut Builder, section: &'static str, e: &Entity<T>) -> R {
+    let mut v = serde_json::to_value(&e.data)?;
+    if let Some(obj) = v.as_object_mut() {
+        obj.retain(|_, x| !x.is_null() && x.as_array().is_none_or(|a| !a.is_empty()));
+        if let Some(body) = &e.body {
+            obj.insert(
+                "body".into(),
+                b.g.raw.sources.get(e.file).text[body.clone()].trim().into(),
+            );
         }
-        serde_json::Value::Object(m)
     }
-    let r = b.g.raw;
-    // Ids of entities left out of this build: fields naming them are dropped.
-    let g = b.g;
-    let shown: BTreeSet<&str> = Kind::ALL
-        .into_iter()
-        .flat_map(|k| r.ids(k).into_iter().filter(move |id| g.visible(k, id)))
-        .collect();
-    let hidden: BTreeSet<String> = Kind::ALL
-        .into_iter()
-        .flat_map(|k| r.ids(k).into_iter().filter(move |id| !g.visible(k, id)))
-        .filter(|id| !shown.contains(id))
-        .map(str::to_owned)
-        .collect();
-    let mut root = serde_json::Map::new();
-    root.insert("title".into(), b.site.title.clone().into());
-    root.insert("today".into(), b.g.today.to_string().into());
-    root.insert("public".into(), b.g.public.into());
-    root.insert("pages".into(), list(b, Kind::Page, &r.pages));
-    root.insert("personas".into(), list(b, Kind::Persona, &r.personas));
-    root.insert("metrics".into(), list(b, Kind::Metric, &r.metrics));
-    root.insert("goals".into(), list(b, Kind::Goal, &r.goals));
-    root.insert("campaigns".into(), list(b, Kind::Campaign, &r.campaigns));
-    root.insert("budgets".into(), list(b, Kind::Budget, &r.budgets));
-    root.insert("roles".into(), list(b, Kind::Role, &r.roles));
-    root.insert("calendars".into(), list(b, Kind::Calendar, &r.calendars));
-    let mut value = serde_json::Value::Object(root);
     if b.g.public {
+        let g = b.g;
         let keep = |k: Kind, id: &str| g.visible(k, id);
-        scrub(&mut value, &hidden, &keep);
+        scrub(&mut v, b.hidden_ids(), &keep);
     }
-    let mut text = serde_json::to_string_pretty(&value)?;
-    text.push('\n');
-    b.add_file("playbook.json", text.into_bytes());
+    // Pretty JSON, indented for its place two levels down in the file.
+    let text = serde_json::to_string_pretty(&v)?.replace('\n', "\n    ");
+    b.set_json(section, &e.id, text);
     Ok(())
+}
+
+/// `playbook.json`: every entity of the build as the loader read it,
+/// assembled from the entries the entity jobs made.
+fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>) {
+    let json = |s: &str| serde_json::to_string(s).expect("a string serializes");
+    let mut fields: BTreeMap<&str, String> = BTreeMap::new();
+    for section in [
+        "pages",
+        "personas",
+        "metrics",
+        "goals",
+        "campaigns",
+        "budgets",
+        "roles",
+        "calendars",
+    ] {
+        let text = match entries.get(section) {
+            Some(items) if !items.is_empty() => {
+                let inner: Vec<String> = items
+                    .iter()
+                    .map(|(id, v)| format!("    {}: {v}", json(id)))
+                    .collect();
+                format!("{{\n{}\n  }}", inner.join(",\n"))
+            }
+            _ => "{}".to_owned(),
+        };
+        fields.insert(section, text);
+    }
+    fields.insert("title", json(&b.site.title));
+    fields.insert("today", json(&b.g.today.to_string()));
+    fields.insert("public", b.g.public.to_string());
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("  {}: {v}", json(k)))
+        .collect();
+    let text = format!("{{\n{}\n}}\n", body.join(",\n"));
+    b.add_file("playbook.json", text.into_bytes());
 }
 
 #[cfg(test)]
