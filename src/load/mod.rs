@@ -222,6 +222,9 @@ pub struct LoadCache {
     /// When set, the only files that may have changed since the last load:
     /// the others' text is taken from the cache instead of the disk.
     pub changed: Option<std::collections::HashSet<String>>,
+    /// Markdown files of the last load whose text changed in the body only,
+    /// front matter identical: what lists and tables show of them is the same.
+    pub body_only: std::collections::HashSet<String>,
 }
 
 impl LoadCache {
@@ -277,6 +280,12 @@ fn parse_cached<T: Clone + Send + 'static>(
             e
         });
     }
+    if let Some(old) = cache.files.get(&source.name)
+        && let (Ok(a), Ok(b)) = (frontmatter::split(&old.text), frontmatter::split(&source.text))
+        && old.text[a.yaml.clone()] == source.text[b.yaml.clone()]
+    {
+        cache.body_only.insert(source.name.clone());
+    }
     let mut local = Sink::default();
     let value = parse(&mut local);
     let (diagnostics, follow_ups) = local.into_parts();
@@ -300,6 +309,7 @@ fn parse_cached<T: Clone + Send + 'static>(
 
 /// [`load`], reusing what `cache` holds for files whose text is unchanged.
 pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyhow::Result<RawPlaybook> {
+    cache.body_only.clear();
     let mut pb = RawPlaybook {
         root: root.to_path_buf(),
         ..RawPlaybook::default()

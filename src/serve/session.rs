@@ -262,7 +262,8 @@ impl Session {
             .collect();
         let selection = match (full, changed_entities(&self.root, changed)) {
             (false, Some(refs)) if kinds == self.kinds => {
-                Selection::Only(affected_jobs(&refs, &self.edges, &edges))
+                let body_only = changed_entities(&self.root, &self.body_only_paths()).unwrap_or_default();
+                Selection::Only(affected_jobs(&refs, &body_only, &self.edges, &edges))
             }
             _ => Selection::All,
         };
@@ -285,6 +286,15 @@ impl Session {
         self.edges = edges;
         self.kinds = kinds;
         Ok((files, rendered))
+    }
+
+    /// Files whose last change left their front matter as it was.
+    fn body_only_paths(&self) -> Vec<PathBuf> {
+        self.cache
+            .body_only
+            .iter()
+            .map(|name| self.root.join(name))
+            .collect()
     }
 
     /// The site being served (the last good one).
@@ -353,9 +363,12 @@ pub fn changed_entities(root: &Path, changed: &[PathBuf]) -> Option<BTreeSet<Ref
 /// The jobs to render again when `changed` entities changed: their own
 /// pages, those of every entity they refer to or that refers to them
 /// (before or after the change: titles, lists and figures cross those
-/// edges), the listings of the kinds involved, and the home page.
+/// edges), the listings of the kinds involved, and the home page. Entities
+/// in `body_only` changed only their Markdown body, which no listing shows:
+/// for them (and their neighbours) the pages alone are rendered again.
 pub fn affected_jobs(
     changed: &BTreeSet<Ref>,
+    body_only: &BTreeSet<Ref>,
     old: &BTreeMap<Ref, BTreeSet<Ref>>,
     new: &BTreeMap<Ref, BTreeSet<Ref>>,
 ) -> BTreeSet<Job> {
@@ -367,9 +380,17 @@ pub fn affected_jobs(
             }
         }
     }
-    let mut jobs = BTreeSet::from([Job::Home]);
+    let listings_too = changed.iter().any(|r| !body_only.contains(r));
+    let mut jobs = BTreeSet::new();
+    if listings_too || changed.contains(&(Kind::Page, "index".to_owned())) {
+        jobs.insert(Job::Home);
+    }
     for (kind, id) in &affected {
         let id = id.clone();
+        if !listings_too {
+            jobs.extend(own_jobs(*kind, &id));
+            continue;
+        }
         match kind {
             Kind::Page if id == "index" => {}
             Kind::Page => {
@@ -416,6 +437,22 @@ pub fn affected_jobs(
         }
     }
     jobs
+}
+
+/// The jobs that render an entity's own pages and feeds.
+fn own_jobs(kind: Kind, id: &str) -> Vec<Job> {
+    let id = id.to_owned();
+    match kind {
+        Kind::Page if id == "index" => vec![Job::Home],
+        Kind::Page => vec![Job::Page(id)],
+        Kind::Persona => vec![Job::Persona(id)],
+        Kind::Metric => vec![Job::Metric(id)],
+        Kind::Goal => vec![Job::Goal(id)],
+        Kind::Campaign => vec![Job::Campaign(id.clone()), Job::CampaignSchedule(id)],
+        Kind::Budget => vec![Job::Budget(id)],
+        Kind::Role => vec![Job::Role(id.clone()), Job::RoleSchedule(id)],
+        Kind::Calendar => vec![Job::CalendarPage(id.clone()), Job::CalendarFeed(id)],
+    }
 }
 
 #[cfg(test)]
@@ -534,6 +571,21 @@ mod tests {
             (
                 c("goals/social-pipeline.yaml"),
                 Box::new(|p: &Path| edit(p, "title: ", "title: Renamed ")),
+            ),
+            // Body-only edits: listings stay, pages and neighbours change.
+            (
+                c("pages/channel-strategy.md"),
+                Box::new(|p: &Path| {
+                    edit(
+                        p,
+                        "\n---\n",
+                        "\n---\nSee [Sam](@personas/store-manager) first.\n\n",
+                    )
+                }),
+            ),
+            (
+                c("roles/content-creator.md"),
+                Box::new(|p: &Path| edit(p, "\n---\n", "\n---\nA new opening paragraph.\n\n")),
             ),
         ];
         for (path, change) in steps {
