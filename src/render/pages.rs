@@ -2356,38 +2356,55 @@ fn json_entry<T: serde::Serialize>(b: &mut Builder, section: &'static str, e: &E
 /// assembled from the entries the entity jobs made.
 fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>) {
     let json = |s: &str| serde_json::to_string(s).expect("a string serializes");
-    let mut fields: BTreeMap<&str, String> = BTreeMap::new();
-    for section in [
+    // Sorted keys, as a JSON object's would be; written into one buffer,
+    // since the entries of a large playbook add up to tens of megabytes.
+    let size: usize = entries
+        .values()
+        .flat_map(|m| m.values())
+        .map(|v| v.len() + 64)
+        .sum();
+    let mut out = String::with_capacity(size + 1024);
+    out.push_str("{\n");
+    let sections = [
+        "budgets",
+        "calendars",
+        "campaigns",
+        "goals",
+        "metrics",
         "pages",
         "personas",
-        "metrics",
-        "goals",
-        "campaigns",
-        "budgets",
+        "public",
         "roles",
-        "calendars",
-    ] {
-        let text = match entries.get(section) {
-            Some(items) if !items.is_empty() => {
-                let inner: Vec<String> = items
-                    .iter()
-                    .map(|(id, v)| format!("    {}: {v}", json(id)))
-                    .collect();
-                format!("{{\n{}\n  }}", inner.join(",\n"))
-            }
-            _ => "{}".to_owned(),
-        };
-        fields.insert(section, text);
+        "title",
+        "today",
+    ];
+    for (n, key) in sections.iter().enumerate() {
+        out.push_str("  ");
+        out.push_str(&json(key));
+        out.push_str(": ");
+        match *key {
+            "public" => out.push_str(if b.g.public { "true" } else { "false" }),
+            "title" => out.push_str(&json(&b.site.title)),
+            "today" => out.push_str(&json(&b.g.today.to_string())),
+            section => match entries.get(section) {
+                Some(items) if !items.is_empty() => {
+                    out.push_str("{\n");
+                    for (i, (id, v)) in items.iter().enumerate() {
+                        out.push_str("    ");
+                        out.push_str(&json(id));
+                        out.push_str(": ");
+                        out.push_str(v);
+                        out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                    }
+                    out.push_str("  }");
+                }
+                _ => out.push_str("{}"),
+            },
+        }
+        out.push_str(if n + 1 < sections.len() { ",\n" } else { "\n" });
     }
-    fields.insert("title", json(&b.site.title));
-    fields.insert("today", json(&b.g.today.to_string()));
-    fields.insert("public", b.g.public.to_string());
-    let body: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| format!("  {}: {v}", json(k)))
-        .collect();
-    let text = format!("{{\n{}\n}}\n", body.join(",\n"));
-    b.add_file("playbook.json", text.into_bytes());
+    out.push_str("}\n");
+    b.add_file("playbook.json", out.into_bytes());
 }
 
 #[cfg(test)]

@@ -77,16 +77,9 @@ pub struct Session {
     kinds: BTreeSet<Kind>,
     /// Parsed files, so that a rebuild parses only what changed.
     cache: crate::load::LoadCache,
-}
-
-fn etag(bytes: &[u8]) -> String {
-    // FNV-1a: a content hash that changes whenever the bytes do.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("\"{h:016x}-{}\"", bytes.len())
+    /// When the session started (seconds): part of every ETag, so that tags
+    /// of an earlier `serve` never match this one's files.
+    started: u64,
 }
 
 fn overlay_items(diags: &[Diagnostic], sources: &SourceMap) -> Vec<OverlayItem> {
@@ -123,6 +116,9 @@ impl Session {
             edges: BTreeMap::new(),
             kinds: BTreeSet::new(),
             cache: crate::load::LoadCache::default(),
+            started: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
         };
         let outcome = session.rebuild(&[])?;
         Ok((session, outcome))
@@ -220,8 +216,10 @@ impl Session {
         for (path, bytes) in &files {
             let entry = match self.served.get(path) {
                 Some(old) if !changed_out.contains(path) => old.clone(),
+                // A changed file gets a new tag from the build's number:
+                // hashing tens of megabytes on every edit would cost more.
                 _ => Served {
-                    etag: etag(bytes),
+                    etag: format!("\"{:x}-{}-{:x}\"", self.started, self.generation, bytes.len()),
                     bytes: bytes.clone(),
                 },
             };
