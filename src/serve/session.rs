@@ -80,6 +80,8 @@ pub struct Session {
     /// When the session started (seconds): part of every ETag, so that tags
     /// of an earlier `serve` never match this one's files.
     started: u64,
+    /// Files changed since the last good build (failed builds leave them here).
+    pending: Vec<PathBuf>,
 }
 
 fn overlay_items(diags: &[Diagnostic], sources: &SourceMap) -> Vec<OverlayItem> {
@@ -119,6 +121,7 @@ impl Session {
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
+            pending: Vec::new(),
         };
         let outcome = session.rebuild(&[])?;
         Ok((session, outcome))
@@ -129,6 +132,18 @@ impl Session {
     /// that keeps the last good site.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> anyhow::Result<Outcome> {
         let started = std::time::Instant::now();
+        // Changes of builds that failed have not reached the site yet: they
+        // count as changed until a build succeeds.
+        let mut all_changed = std::mem::take(&mut self.pending);
+        all_changed.extend(changed.iter().cloned());
+        let outcome = self.rebuild_with(&all_changed, started);
+        if !matches!(&outcome, Ok(o) if o.ok) {
+            self.pending = all_changed;
+        }
+        outcome
+    }
+
+    fn rebuild_with(&mut self, changed: &[PathBuf], started: std::time::Instant) -> anyhow::Result<Outcome> {
         // After the first build the watcher says what changed: other files
         // are taken from the cache without reading them again.
         // (Compared by name relative to the root; a path elsewhere means
@@ -603,6 +618,31 @@ mod tests {
                 path.display()
             );
         }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn changes_made_while_the_playbook_is_broken_reach_the_site_once_fixed() {
+        let root = sample("pending");
+        let (mut session, _) = Session::start(&root, options()).unwrap();
+        let role = root.join("content/roles/sales-lead.md");
+        let page = root.join("content/pages/mission.md");
+        edit(&role, "department: sales", "department: nowhere");
+        assert!(!session.rebuild(std::slice::from_ref(&role)).unwrap().ok);
+        edit(&page, "title: ", "title: Changed while broken - ");
+        assert!(!session.rebuild(std::slice::from_ref(&page)).unwrap().ok);
+        edit(&role, "department: nowhere", "department: sales");
+        assert!(session.rebuild(std::slice::from_ref(&role)).unwrap().ok);
+        let served: SiteFiles = session
+            .site()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.bytes.clone()))
+            .collect();
+        assert_eq!(
+            served,
+            full_build(&root),
+            "the persona edit made while broken is in the site"
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 
