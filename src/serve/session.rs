@@ -75,6 +75,9 @@ pub struct Session {
     edges: BTreeMap<Ref, BTreeSet<Ref>>,
     /// Which kinds had entities in the build (the navigation follows them).
     kinds: BTreeSet<Kind>,
+    /// "Today" of the last good build: when the date moves (a `serve` left
+    /// running past midnight), progress and agendas change everywhere.
+    today: Option<jiff::civil::Date>,
     /// Parsed files, so that a rebuild parses only what changed.
     cache: crate::load::LoadCache,
     /// When the session started (seconds): part of every ETag, so that tags
@@ -117,6 +120,7 @@ impl Session {
             outputs: BTreeMap::new(),
             edges: BTreeMap::new(),
             kinds: BTreeSet::new(),
+            today: None,
             cache: crate::load::LoadCache::default(),
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -274,7 +278,7 @@ impl Session {
             .filter(|k| compiled.raw.ids(*k).iter().any(|id| graph.visible(*k, id)))
             .collect();
         let selection = match (full, changed_entities(&self.root, changed)) {
-            (false, Some(refs)) if kinds == self.kinds => {
+            (false, Some(refs)) if kinds == self.kinds && self.today == Some(compiled.today) => {
                 let body_only = changed_entities(&self.root, &self.body_only_paths()).unwrap_or_default();
                 Selection::Only(affected_jobs(&refs, &body_only, &self.edges, &edges))
             }
@@ -298,6 +302,7 @@ impl Session {
         self.outputs = outputs;
         self.edges = edges;
         self.kinds = kinds;
+        self.today = Some(compiled.today);
         Ok((files, rendered))
     }
 
