@@ -652,6 +652,32 @@ mod tests {
     }
 
     #[test]
+    fn a_new_day_renders_everything_again() {
+        let root = sample("new-day");
+        let (mut session, _) = Session::start(&root, options()).unwrap();
+        session.options.today = crate::Today {
+            as_of: Some("2026-12-15".into()),
+            source_date_epoch: None,
+        };
+        let page = root.join("content/pages/mission.md");
+        edit(&page, "title: ", "title: Changed - ");
+        let out = session.rebuild(std::slice::from_ref(&page)).unwrap();
+        assert!(
+            out.rendered.contains("schedule/index.html"),
+            "agendas follow the date"
+        );
+        let compiled = crate::compile(&root, &session.options.today, false).unwrap();
+        let full = crate::build_site(&compiled, false, None).unwrap();
+        let served: SiteFiles = session
+            .site()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.bytes.clone()))
+            .collect();
+        assert_eq!(served, full);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
     fn an_invalid_edit_keeps_the_last_good_site() {
         let root = sample("invalid");
         let (mut session, _) = Session::start(&root, options()).unwrap();
