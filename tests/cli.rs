@@ -1,19 +1,16 @@
 //! Drives the real `playbook` binary over the sample and the fixtures.
 
+mod common;
+
+use common::repo;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const AS_OF: &str = "2026-11-28";
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn playbook() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_playbook"));
-    cmd.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
-    cmd
+    common::playbook_command()
 }
 
 fn run(args: &[&str], cwd: &Path) -> Output {

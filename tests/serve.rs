@@ -2,28 +2,13 @@
 //! edited underneath it (an atomic rename, an invalid edit, a fix, a new
 //! and a deleted file), and what it serves after each.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let p = entry.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
 
 struct Server {
     child: Child,
@@ -46,11 +31,9 @@ fn start(name: &str) -> Server {
 fn start_with(name: &str, setup: impl Fn(&Path)) -> Server {
     let root = std::env::temp_dir().join(format!("playbook-serve-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::copy(repo().join("playbook.yaml"), root.join("playbook.yaml")).unwrap();
-    copy_dir(&repo().join("content"), &root.join("content"));
+    common::copy_sample(&root);
     setup(&root);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_playbook"))
+    let mut child = common::playbook_command()
         .args(["serve", "--port", "0", "--as-of", "2026-11-28", "--root"])
         .arg(&root)
         .stdout(Stdio::piped())

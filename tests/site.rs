@@ -2,15 +2,14 @@
 //! the site, determinism, safe writes, public builds, themes and snapshots
 //! of what readers see.
 
+mod common;
+
+use common::repo;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const AS_OF: &str = "2026-11-28";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("playbook-site-test-{}-{name}", std::process::id()));
@@ -19,11 +18,9 @@ fn temp(name: &str) -> PathBuf {
 }
 
 fn playbook(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_playbook"))
+    common::playbook_command()
         .args(args)
         .current_dir(cwd)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("NO_COLOR", "1")
         .output()
         .expect("the binary runs")
 }
@@ -61,25 +58,10 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let p = entry.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
 /// A copy of the sample playbook, to change freely.
 fn sample_copy(name: &str) -> PathBuf {
     let dir = temp(name);
-    std::fs::create_dir_all(dir.join("content")).unwrap();
-    std::fs::copy(repo().join("playbook.yaml"), dir.join("playbook.yaml")).unwrap();
-    copy_dir(&repo().join("content"), &dir.join("content"));
+    common::copy_sample(&dir);
     dir
 }
 
