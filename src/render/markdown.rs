@@ -69,6 +69,40 @@ const RESERVED_IDS: &[&str] = &[
     "timeline-title",
 ];
 
+/// Points an `@kind/id` link or image at its page; `None` when the target
+/// is not in the build. Other tags pass through unchanged.
+fn retarget<'a>(tag: Tag<'a>, links: &dyn LinkResolver) -> Option<Tag<'a>> {
+    let resolve = |dest: &str| {
+        parse_link(dest)
+            .and_then(|(kind, target, fragment)| links.resolve(Kind::from_folder(kind)?, target, fragment))
+    };
+    Some(match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } if dest_url.starts_with('@') => Tag::Link {
+            link_type,
+            dest_url: CowStr::from(resolve(&dest_url)?),
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } if dest_url.starts_with('@') => Tag::Image {
+            link_type,
+            dest_url: CowStr::from(resolve(&dest_url)?),
+            title,
+            id,
+        },
+        other => other,
+    })
+}
+
 /// Renders `markdown`. Heading ids are unique within the page.
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
@@ -77,9 +111,8 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     let mut used_ids: BTreeSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     // Inside a heading: its level, explicit id, and buffered events.
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
-    // Depth of links being dropped (target not in the build).
-    let mut dropped_links: Vec<bool> = Vec::new();
-    let mut dropped_images: Vec<bool> = Vec::new();
+    // For each open link or image (they nest properly): whether it is dropped.
+    let mut dropped: Vec<bool> = Vec::new();
     for event in Parser::new_ext(markdown, markdown_options()) {
         match &event {
             Event::Text(t) | Event::Code(t) => text.push_str(t),
@@ -95,73 +128,20 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
             _ => {}
         }
         let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if dest_url.starts_with('@') => {
-                let resolved = parse_link(&dest_url).and_then(|(kind, target, fragment)| {
-                    links.resolve(Kind::from_folder(kind)?, target, fragment)
-                });
-                match resolved {
-                    Some(url) => {
-                        dropped_links.push(false);
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: CowStr::from(url),
-                            title,
-                            id,
-                        })
-                    }
-                    None => {
-                        dropped_links.push(true);
-                        continue;
-                    }
+            // A link or image to an entity not in the build is dropped, its
+            // text or alt text kept.
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => match retarget(tag, links) {
+                Some(tag) => {
+                    dropped.push(false);
+                    Event::Start(tag)
                 }
-            }
-            Event::Start(Tag::Link { .. }) => {
-                dropped_links.push(false);
-                event
-            }
-            Event::End(TagEnd::Link) => {
-                if dropped_links.pop() == Some(true) {
+                None => {
+                    dropped.push(true);
                     continue;
                 }
-                event
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if dest_url.starts_with('@') => {
-                let url = parse_link(&dest_url).and_then(|(kind, target, fragment)| {
-                    links.resolve(Kind::from_folder(kind)?, target, fragment)
-                });
-                match url {
-                    Some(url) => {
-                        dropped_images.push(false);
-                        Event::Start(Tag::Image {
-                            link_type,
-                            dest_url: CowStr::from(url),
-                            title,
-                            id,
-                        })
-                    }
-                    // The image's target is not in the build: keep its alt text.
-                    None => {
-                        dropped_images.push(true);
-                        continue;
-                    }
-                }
-            }
-            Event::Start(Tag::Image { .. }) => {
-                dropped_images.push(false);
-                event
-            }
-            Event::End(TagEnd::Image) => {
-                if dropped_images.pop() == Some(true) {
+            },
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if dropped.pop() == Some(true) {
                     continue;
                 }
                 event
@@ -368,6 +348,18 @@ mod tests {
         let r = render("![a chart](@budgets/secret) end", &Links);
         assert!(!r.html.contains("<img"), "{}", r.html);
         assert!(r.html.contains("a chart end"), "{}", r.html);
+        // A dropped image inside a kept link, and a kept image inside a dropped link.
+        let r = render(
+            "[![alt](@budgets/secret)](@roles/smm) [![x](@roles/smm)](@roles/secret)",
+            &Links,
+        );
+        assert!(
+            r.html.contains("<a href=\"../../roles/smm/index.html\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(">alt</a> <img"), "{}", r.html);
+        assert_eq!(r.html.matches("</a>").count(), 1, "{}", r.html);
         let r = render("[KR](@goals/grow#followers)", &Links);
         assert!(r.html.contains("../../goals/grow/index.html#followers"));
     }
