@@ -149,22 +149,13 @@ impl Session {
 
     fn rebuild_with(&mut self, changed: &[PathBuf], started: std::time::Instant) -> anyhow::Result<Outcome> {
         // After the first build the watcher says what changed: other files
-        // are taken from the cache without reading them again.
-        // (Compared by name relative to the root; a path elsewhere means
-        // nothing is trusted.)
-        let names: Option<std::collections::HashSet<String>> = changed
-            .iter()
-            .map(|p| {
-                let rel = p.strip_prefix(&self.root).ok()?;
-                Some(
-                    rel.components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/"),
-                )
-            })
-            .collect();
-        self.cache.changed = names.filter(|n| !n.is_empty() && !self.outputs.is_empty());
+        // are taken from the cache without reading them again. A path
+        // outside the root means nothing is trusted.
+        let names: Option<Vec<String>> = changed.iter().map(|p| relative_name(&self.root, p)).collect();
+        self.cache.changed = names
+            .as_ref()
+            .filter(|n| !n.is_empty() && !self.outputs.is_empty())
+            .map(|n| n.iter().cloned().collect());
         let compiled = crate::compile_cached(
             &self.root,
             &self.options.today,
@@ -191,7 +182,7 @@ impl Session {
             });
         }
         let full = self.outputs.is_empty() || changed.is_empty();
-        let (files, rendered) = match self.render(&compiled, changed, full) {
+        let (files, rendered) = match self.render(&compiled, names.as_deref(), full) {
             Ok(r) => r,
             Err(e) => {
                 // A template error: shown like a diagnostic, the old site stays.
@@ -258,13 +249,14 @@ impl Session {
         })
     }
 
-    /// Renders what `changed` affects (everything when `full`), reusing the
+    /// Renders what the `changed` files (names relative to the root; `None`
+    /// when one is outside it) affect, or everything when `full`, reusing the
     /// other jobs' output from the last build. Returns the whole site and the
     /// files rendered again.
     fn render(
         &mut self,
         compiled: &crate::Compiled,
-        changed: &[PathBuf],
+        changed: Option<&[String]>,
         full: bool,
     ) -> anyhow::Result<(SiteFiles, BTreeSet<String>)> {
         let theme = crate::theme::Theme::for_playbook(&compiled.raw)?;
@@ -277,9 +269,9 @@ impl Session {
             .into_iter()
             .filter(|k| compiled.raw.ids(*k).iter().any(|id| graph.visible(*k, id)))
             .collect();
-        let selection = match (full, changed_entities(&self.root, changed)) {
+        let selection = match (full, changed.and_then(changed_entities)) {
             (false, Some(refs)) if kinds == self.kinds && self.today == Some(compiled.today) => {
-                let body_only = changed_entities(&self.root, &self.body_only_paths()).unwrap_or_default();
+                let body_only = changed_entities(&self.cache.body_only).unwrap_or_default();
                 Selection::Only(affected_jobs(&refs, &body_only, &self.edges, &edges))
             }
             _ => Selection::All,
@@ -304,15 +296,6 @@ impl Session {
         self.kinds = kinds;
         self.today = Some(compiled.today);
         Ok((files, rendered))
-    }
-
-    /// Files whose last change left their front matter as it was.
-    fn body_only_paths(&self) -> Vec<PathBuf> {
-        self.cache
-            .body_only
-            .iter()
-            .map(|name| self.root.join(name))
-            .collect()
     }
 
     /// The site being served (the last good one).
@@ -347,15 +330,24 @@ fn edges(graph: &crate::graph::Graph) -> BTreeMap<Ref, BTreeSet<Ref>> {
     out
 }
 
-/// The entities that changed files hold, or `None` when a change reaches
-/// beyond entities (settings, templates, static files, themes).
-pub fn changed_entities(root: &Path, changed: &[PathBuf]) -> Option<BTreeSet<Ref>> {
+/// `path` relative to `root`, with `/` between components (how the loader
+/// names files); `None` when it is outside the root.
+fn relative_name(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// The entities that changed files (named relative to the root) hold, or
+/// `None` when a change reaches beyond entities (settings, templates,
+/// static files, themes).
+pub fn changed_entities<'a>(changed: impl IntoIterator<Item = &'a String>) -> Option<BTreeSet<Ref>> {
     let mut refs = BTreeSet::new();
-    for path in changed {
-        let rel = path.strip_prefix(root).ok()?;
-        let mut parts = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    for name in changed {
+        let mut parts = name.split('/').map(str::to_owned);
         if parts.next()? != "content" {
             return None;
         }
@@ -400,61 +392,31 @@ pub fn affected_jobs(
     }
     let listings_too = changed.iter().any(|r| !body_only.contains(r));
     let mut jobs = BTreeSet::new();
-    if listings_too || changed.contains(&(Kind::Page, "index".to_owned())) {
+    if listings_too {
+        // The home page lists every kind (its own page is the index's job).
         jobs.insert(Job::Home);
     }
     for (kind, id) in &affected {
-        let id = id.clone();
-        if !listings_too {
-            jobs.extend(own_jobs(*kind, &id));
-            continue;
-        }
-        match kind {
-            Kind::Page if id == "index" => {}
-            Kind::Page => {
-                jobs.insert(Job::Page(id));
-            }
-            Kind::Persona => {
-                jobs.extend([Job::Persona(id), Job::Personas]);
-            }
-            Kind::Metric => {
-                jobs.extend([Job::Metric(id), Job::Metrics, Job::Goals]);
-            }
-            Kind::Goal => {
-                jobs.extend([Job::Goal(id), Job::Goals]);
-            }
-            Kind::Campaign => {
-                jobs.extend([
-                    Job::Campaign(id.clone()),
-                    Job::Campaigns,
-                    Job::CampaignSchedule(id),
-                    Job::Schedule,
-                ]);
-            }
-            Kind::Budget => {
-                jobs.extend([Job::Budget(id), Job::Budgets]);
-            }
-            Kind::Role => {
-                jobs.extend([
-                    Job::Role(id.clone()),
-                    Job::RoleSchedule(id),
-                    Job::Roles,
-                    Job::Jobs,
-                    Job::Routing,
-                    Job::Raci,
-                    Job::Schedule,
-                ]);
-            }
-            Kind::Calendar => {
-                jobs.extend([
-                    Job::CalendarPage(id.clone()),
-                    Job::CalendarFeed(id),
-                    Job::Schedule,
-                ]);
-            }
+        jobs.extend(own_jobs(*kind, id));
+        if listings_too {
+            jobs.extend(listing_jobs(*kind));
         }
     }
     jobs
+}
+
+/// The listings (and schedule) that show entities of `kind`.
+fn listing_jobs(kind: Kind) -> Vec<Job> {
+    match kind {
+        Kind::Page => vec![],
+        Kind::Persona => vec![Job::Personas],
+        Kind::Metric => vec![Job::Metrics, Job::Goals],
+        Kind::Goal => vec![Job::Goals],
+        Kind::Campaign => vec![Job::Campaigns, Job::Schedule],
+        Kind::Budget => vec![Job::Budgets],
+        Kind::Role => vec![Job::Roles, Job::Jobs, Job::Routing, Job::Raci, Job::Schedule],
+        Kind::Calendar => vec![Job::Schedule],
+    }
 }
 
 /// The jobs that render an entity's own pages and feeds.
@@ -721,13 +683,71 @@ mod tests {
     }
 
     #[test]
-    fn changes_outside_content_re_render_everything() {
-        let root = Path::new("/pb");
-        assert_eq!(changed_entities(root, &[root.join("playbook.yaml")]), None);
-        assert_eq!(changed_entities(root, &[root.join("templates/page.html")]), None);
+    fn affected_jobs_cover_neighbours_and_listings() {
+        let role = (Kind::Role, "smm".to_owned());
+        let goal = (Kind::Goal, "grow".to_owned());
+        let index = (Kind::Page, "index".to_owned());
+        let edges = BTreeMap::from([
+            (role.clone(), BTreeSet::from([goal.clone()])),
+            (goal.clone(), BTreeSet::from([role.clone()])),
+        ]);
+        let none = BTreeMap::new();
+        // A body-only edit: the pages of the role and its neighbour.
+        let jobs = affected_jobs(
+            &BTreeSet::from([role.clone()]),
+            &BTreeSet::from([role.clone()]),
+            &edges,
+            &none,
+        );
         assert_eq!(
-            changed_entities(root, &[root.join("content/roles/team/smm.md")]),
+            jobs,
+            BTreeSet::from([
+                Job::Role("smm".into()),
+                Job::RoleSchedule("smm".into()),
+                Job::Goal("grow".into())
+            ])
+        );
+        // A front-matter edit: the listings and the home page too.
+        let jobs = affected_jobs(&BTreeSet::from([role.clone()]), &BTreeSet::new(), &none, &edges);
+        assert_eq!(
+            jobs,
+            BTreeSet::from([
+                Job::Home,
+                Job::Role("smm".into()),
+                Job::RoleSchedule("smm".into()),
+                Job::Roles,
+                Job::Jobs,
+                Job::Routing,
+                Job::Raci,
+                Job::Schedule,
+                Job::Goal("grow".into()),
+                Job::Goals,
+            ])
+        );
+        // The home page's body: that page alone.
+        let jobs = affected_jobs(
+            &BTreeSet::from([index.clone()]),
+            &BTreeSet::from([index]),
+            &none,
+            &none,
+        );
+        assert_eq!(jobs, BTreeSet::from([Job::Home]));
+    }
+
+    #[test]
+    fn changes_outside_content_re_render_everything() {
+        let names = |n: &str| [n.to_owned()];
+        assert_eq!(changed_entities(&names("playbook.yaml")), None);
+        assert_eq!(changed_entities(&names("templates/page.html")), None);
+        assert_eq!(
+            changed_entities(&names("content/roles/team/smm.md")),
             Some(BTreeSet::from([(Kind::Role, "smm".to_owned())]))
         );
+        let root = Path::new("/pb");
+        assert_eq!(
+            relative_name(root, &root.join("content/roles/team/smm.md")).as_deref(),
+            Some("content/roles/team/smm.md")
+        );
+        assert_eq!(relative_name(root, Path::new("/elsewhere/x.md")), None);
     }
 }
