@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -15,29 +16,37 @@ pub struct SourceFile {
     pub name: String,
     /// Absolute path on disk.
     pub path: PathBuf,
-    /// The text; empty when the file is not UTF-8.
-    pub text: String,
-    line_starts: Vec<usize>,
+    /// The text; empty when the file is not UTF-8. Shared, so that a
+    /// rebuild of `serve` reuses the text of unchanged files without a copy.
+    pub text: Arc<str>,
+    /// Where lines start, found when a position is first asked for.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
-    pub fn new(name: String, path: PathBuf, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+    pub fn new(name: String, path: PathBuf, text: impl Into<Arc<str>>) -> Self {
         SourceFile {
             name,
             path,
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         // A byte-order mark is not a column.
         let bom = usize::from(line == 0 && offset >= 3 && self.text.starts_with('\u{feff}'));
         let col = self.text[start..offset].chars().count() + 1 - bom;
@@ -46,11 +55,9 @@ impl SourceFile {
 
     /// Byte range of the 1-based line `line`, without its line break.
     pub fn line_range(&self, line: usize) -> Range<usize> {
-        let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&next| next - 1);
+        let starts = self.line_starts();
+        let start = starts[line - 1];
+        let end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
             end - 1
         } else {
@@ -120,7 +127,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile::new("a.md".into(), PathBuf::from("a.md"), text.into())
+        SourceFile::new("a.md".into(), PathBuf::from("a.md"), text)
     }
 
     #[test]

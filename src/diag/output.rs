@@ -181,7 +181,7 @@ mod tests {
         let file = sources.add(crate::source::SourceFile::new(
             "a.yaml".into(),
             "a.yaml".into(),
-            "鳠: x\n".into(),
+            "鳠: x\n",
         ));
         let d = Diagnostic::new(
             crate::diag::Code::YamlSyntax,

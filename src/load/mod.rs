@@ -237,7 +237,7 @@ impl LoadCache {
 }
 
 struct Cached {
-    text: String,
+    text: std::sync::Arc<str>,
     /// `Option<Entity<T>>` for the file's kind.
     value: Box<dyn std::any::Any + Send>,
     diagnostics: Vec<Diagnostic>,
@@ -264,7 +264,7 @@ fn parse_cached<T: Clone + Send + 'static>(
     }
     let source = sources.get(file);
     if let Some(c) = cache.files.get(&source.name)
-        && c.text == source.text
+        && (std::sync::Arc::ptr_eq(&c.text, &source.text) || c.text == source.text)
         && let Some(value) = c.value.downcast_ref::<Option<Entity<T>>>()
     {
         for d in &c.diagnostics {

@@ -148,8 +148,8 @@ pub struct Builder<'g> {
     /// The job being rendered; its output receives files and documents.
     current: Option<Job>,
     outputs: BTreeMap<Job, JobOutput>,
-    /// Calendar occurrences, expanded once per build.
-    occurrences: Option<std::rc::Rc<pages::OccurrenceIndex>>,
+    /// Calendar occurrences, expanded once per build when a job needs them.
+    occurrences: std::cell::OnceCell<std::rc::Rc<pages::OccurrenceIndex>>,
     /// Ids of entities left out of this build, made once when needed.
     hidden: std::cell::OnceCell<std::collections::BTreeSet<String>>,
 }
@@ -258,7 +258,7 @@ impl<'g> Builder<'g> {
             selection,
             current: None,
             outputs: BTreeMap::new(),
-            occurrences: None,
+            occurrences: std::cell::OnceCell::new(),
             hidden: std::cell::OnceCell::new(),
         };
         b.site.nav = b.nav();
@@ -424,6 +424,14 @@ impl<'g> Builder<'g> {
     /// Adds a search document to the current job.
     pub fn doc(&mut self, d: search::Document) {
         self.out().search.push(d);
+    }
+
+    /// Whether any selected job is one that `f` accepts.
+    pub fn selects(&self, f: impl Fn(&Job) -> bool) -> bool {
+        match &self.selection {
+            Selection::All => true,
+            Selection::Only(jobs) => jobs.iter().any(f),
+        }
     }
 
     /// Starts `job` when it is selected; its files go to its own output.

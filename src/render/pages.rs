@@ -17,7 +17,6 @@ type R = anyhow::Result<()>;
 
 /// Runs every selected job.
 pub fn jobs(b: &mut Builder) -> R {
-    b.occurrences = Some(std::rc::Rc::new(occurrence_index(b)));
     home(b)?;
     pages(b)?;
     personas(b)?;
@@ -2030,7 +2029,9 @@ fn occurrence_index(b: &Builder) -> OccurrenceIndex {
 }
 
 fn occ(b: &Builder) -> std::rc::Rc<OccurrenceIndex> {
-    b.occurrences.clone().expect("computed before the pages")
+    b.occurrences
+        .get_or_init(|| std::rc::Rc::new(occurrence_index(b)))
+        .clone()
 }
 
 fn months(b: &Builder, occ: &[(Date, Occurrence)]) -> Vec<Month> {
@@ -2097,7 +2098,13 @@ fn calendar_feed_links(b: &Builder) -> Vec<Link> {
 }
 
 fn schedule(b: &mut Builder) -> R {
-    if visible(b, Kind::Calendar, &b.g.raw.calendars).is_empty() {
+    let scheduled = |j: &Job| {
+        matches!(
+            j,
+            Job::Schedule | Job::CalendarPage(_) | Job::RoleSchedule(_) | Job::CampaignSchedule(_)
+        )
+    };
+    if visible(b, Kind::Calendar, &b.g.raw.calendars).is_empty() || !b.selects(scheduled) {
         return Ok(());
     }
     let index = occ(b);

@@ -71,8 +71,9 @@ pub struct Session {
     /// What each job rendered last time; jobs not affected by a change are
     /// reused from here.
     outputs: BTreeMap<Job, JobOutput>,
-    /// The reference edges of the last good build, both directions.
-    edges: BTreeMap<Ref, BTreeSet<Ref>>,
+    /// The reference edges of the last good build: for each entity, the
+    /// entities that refer to it.
+    backlinks: BTreeMap<Ref, BTreeSet<Ref>>,
     /// Which kinds had entities in the build (the navigation follows them).
     kinds: BTreeSet<Kind>,
     /// "Today" of the last good build: when the date moves (a `serve` left
@@ -118,7 +119,7 @@ impl Session {
             warnings: Vec::new(),
             generation: 0,
             outputs: BTreeMap::new(),
-            edges: BTreeMap::new(),
+            backlinks: BTreeMap::new(),
             kinds: BTreeSet::new(),
             today: None,
             cache: crate::load::LoadCache::default(),
@@ -235,8 +236,9 @@ impl Session {
             };
             served.insert(path.clone(), entry);
         }
-        self.site = files;
-        self.served = Arc::new(served);
+        drop_later(std::mem::replace(&mut self.site, files));
+        drop_later(std::mem::replace(&mut self.served, Arc::new(served)));
+        drop_later(compiled);
         self.failure = None;
         self.warnings = items.clone();
         Ok(Outcome {
@@ -260,11 +262,10 @@ impl Session {
         full: bool,
     ) -> anyhow::Result<(SiteFiles, BTreeSet<String>)> {
         let theme = crate::theme::Theme::for_playbook(&compiled.raw)?;
-        let graph = crate::graph::Graph::new(&compiled.raw, compiled.today, self.options.public);
+        let mut graph = crate::graph::Graph::new(&compiled.raw, compiled.today, self.options.public);
         let options = crate::render::Options {
             base_url: self.options.base_url.clone(),
         };
-        let edges = edges(&graph);
         let kinds: BTreeSet<Kind> = Kind::ALL
             .into_iter()
             .filter(|k| compiled.raw.ids(*k).iter().any(|id| graph.visible(*k, id)))
@@ -272,7 +273,12 @@ impl Session {
         let selection = match (full, changed.and_then(changed_entities)) {
             (false, Some(refs)) if kinds == self.kinds && self.today == Some(compiled.today) => {
                 let body_only = changed_entities(&self.cache.body_only).unwrap_or_default();
-                Selection::Only(affected_jobs(&refs, &body_only, &self.edges, &edges))
+                Selection::Only(affected_jobs(
+                    &refs,
+                    &body_only,
+                    &self.backlinks,
+                    &graph.backlinks,
+                ))
             }
             _ => Selection::All,
         };
@@ -281,7 +287,7 @@ impl Session {
         // without outputs, and the next rebuild renders everything.
         let mut outputs = std::mem::take(&mut self.outputs);
         if selection == Selection::All {
-            outputs.clear();
+            drop_later(std::mem::take(&mut outputs));
         }
         if let Selection::Only(jobs) = &selection {
             for job in jobs {
@@ -292,7 +298,10 @@ impl Session {
         outputs.extend(fresh);
         let files = crate::render::finish(&graph, &theme, &options, &outputs)?;
         self.outputs = outputs;
-        self.edges = edges;
+        drop_later(std::mem::replace(
+            &mut self.backlinks,
+            std::mem::take(&mut graph.backlinks),
+        ));
         self.kinds = kinds;
         self.today = Some(compiled.today);
         Ok((files, rendered))
@@ -318,16 +327,14 @@ impl Session {
     }
 }
 
-/// Reference edges in both directions: who refers to whom, and back.
-fn edges(graph: &crate::graph::Graph) -> BTreeMap<Ref, BTreeSet<Ref>> {
-    let mut out: BTreeMap<Ref, BTreeSet<Ref>> = BTreeMap::new();
-    for (target, sources) in &graph.backlinks {
-        for source in sources {
-            out.entry(target.clone()).or_default().insert(source.clone());
-            out.entry(source.clone()).or_default().insert(target.clone());
-        }
-    }
-    out
+/// Frees `value` on another thread: the last build's site and data are
+/// tens of megabytes in many small allocations, and the next page load
+/// should not wait for them to be freed.
+fn drop_later<T: Send + 'static>(value: T) {
+    // Should no thread be had, the failed spawn frees the value itself.
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
 }
 
 /// `path` relative to `root`, with `/` between components (how the loader
@@ -370,8 +377,9 @@ pub fn changed_entities<'a>(changed: impl IntoIterator<Item = &'a String>) -> Op
     Some(refs)
 }
 
-/// The jobs to render again when `changed` entities changed: their own
-/// pages, those of every entity they refer to or that refers to them
+/// The jobs to render again when `changed` entities changed (`old` and
+/// `new` are the backlinks before and after the change): their own pages,
+/// those of every entity they refer to or that refers to them
 /// (before or after the change: titles, lists and figures cross those
 /// edges), the listings of the kinds involved, and the home page. Entities
 /// in `body_only` changed only their Markdown body, which no listing shows:
@@ -383,10 +391,17 @@ pub fn affected_jobs(
     new: &BTreeMap<Ref, BTreeSet<Ref>>,
 ) -> BTreeSet<Job> {
     let mut affected: BTreeSet<Ref> = changed.clone();
-    for r in changed {
-        for edges in [old, new] {
-            if let Some(n) = edges.get(r) {
+    for backlinks in [old, new] {
+        for r in changed {
+            // Who refers to a changed entity.
+            if let Some(n) = backlinks.get(r) {
                 affected.extend(n.iter().cloned());
+            }
+        }
+        // Whom a changed entity refers to: one pass over every edge.
+        for (target, sources) in backlinks {
+            if changed.iter().any(|r| sources.contains(r)) {
+                affected.insert(target.clone());
             }
         }
     }
@@ -687,10 +702,8 @@ mod tests {
         let role = (Kind::Role, "smm".to_owned());
         let goal = (Kind::Goal, "grow".to_owned());
         let index = (Kind::Page, "index".to_owned());
-        let edges = BTreeMap::from([
-            (role.clone(), BTreeSet::from([goal.clone()])),
-            (goal.clone(), BTreeSet::from([role.clone()])),
-        ]);
+        // The goal refers to the role (its owner).
+        let edges = BTreeMap::from([(role.clone(), BTreeSet::from([goal.clone()]))]);
         let none = BTreeMap::new();
         // A body-only edit: the pages of the role and its neighbour.
         let jobs = affected_jobs(
@@ -732,6 +745,21 @@ mod tests {
             &none,
         );
         assert_eq!(jobs, BTreeSet::from([Job::Home]));
+        // A body-only edit of the goal: the role it refers to as well.
+        let jobs = affected_jobs(
+            &BTreeSet::from([goal.clone()]),
+            &BTreeSet::from([goal]),
+            &edges,
+            &edges,
+        );
+        assert_eq!(
+            jobs,
+            BTreeSet::from([
+                Job::Goal("grow".into()),
+                Job::Role("smm".into()),
+                Job::RoleSchedule("smm".into()),
+            ])
+        );
     }
 
     #[test]
