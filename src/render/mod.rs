@@ -16,6 +16,7 @@ use crate::load::{Entity, Kind};
 use crate::theme::Theme;
 use context::{Link, Page, Site};
 use markdown::{LinkResolver, Rendered};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -103,9 +104,37 @@ pub fn render_jobs(
     options: &Options,
     selection: &Selection,
 ) -> anyhow::Result<BTreeMap<Job, JobOutput>> {
-    let mut b = Builder::new(graph, theme, options, selection.clone());
-    pages::jobs(&mut b)?;
-    Ok(b.outputs)
+    // Every shard walks the same jobs in the same order and renders every
+    // n-th of those selected; their outputs are disjoint and merged by job,
+    // so the result does not depend on how many threads there are.
+    let shared = Shared::default();
+    let mut shards = rayon::current_num_threads().max(1) * 4;
+    if let Selection::Only(jobs) = selection {
+        shards = shards.min(jobs.len()).max(1);
+    }
+    let parts: Vec<anyhow::Result<BTreeMap<Job, JobOutput>>> = (0..shards)
+        .into_par_iter()
+        .map(|k| {
+            let mut b = Builder::new(graph, theme, options, selection.clone(), &shared);
+            b.shard = (k, shards);
+            pages::jobs(&mut b)?;
+            Ok(b.outputs)
+        })
+        .collect();
+    let mut outputs = BTreeMap::new();
+    for part in parts {
+        outputs.extend(part?);
+    }
+    Ok(outputs)
+}
+
+/// What the shards of one build compute once and share.
+#[derive(Default)]
+pub struct Shared {
+    /// Calendar occurrences, expanded once per build when a job needs them.
+    occurrences: std::sync::OnceLock<std::sync::Arc<pages::OccurrenceIndex>>,
+    /// Ids of entities left out of this build, made once when needed.
+    hidden: std::sync::OnceLock<std::collections::BTreeSet<String>>,
 }
 
 /// Assembles the site from every job's output, adding what depends on all
@@ -116,7 +145,14 @@ pub fn finish(
     options: &Options,
     outputs: &BTreeMap<Job, JobOutput>,
 ) -> anyhow::Result<SiteFiles> {
-    let mut b = Builder::new(graph, theme, options, Selection::Only(Default::default()));
+    let shared = Shared::default();
+    let mut b = Builder::new(
+        graph,
+        theme,
+        options,
+        Selection::Only(Default::default()),
+        &shared,
+    );
     let docs: Vec<search::Document> = outputs.values().flat_map(|o| o.search.iter().cloned()).collect();
     let mut entries: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
     for (section, id, text) in outputs.values().filter_map(|o| o.json.as_ref()) {
@@ -148,10 +184,12 @@ pub struct Builder<'g> {
     /// The job being rendered; its output receives files and documents.
     current: Option<Job>,
     outputs: BTreeMap<Job, JobOutput>,
-    /// Calendar occurrences, expanded once per build when a job needs them.
-    occurrences: std::cell::OnceCell<std::rc::Rc<pages::OccurrenceIndex>>,
-    /// Ids of entities left out of this build, made once when needed.
-    hidden: std::cell::OnceCell<std::collections::BTreeSet<String>>,
+    shared: &'g Shared,
+    /// This builder renders the selected jobs whose number (in the order
+    /// they are met) is `shard.0` modulo `shard.1`.
+    shard: (usize, usize),
+    /// Selected jobs met so far.
+    met: usize,
 }
 
 /// What one page needs besides its data.
@@ -227,7 +265,13 @@ impl LinkResolver for Resolver<'_> {
 }
 
 impl<'g> Builder<'g> {
-    fn new(g: &'g Graph<'g>, theme: &'g Theme, options: &Options, selection: Selection) -> Self {
+    fn new(
+        g: &'g Graph<'g>,
+        theme: &'g Theme,
+        options: &Options,
+        selection: Selection,
+        shared: &'g Shared,
+    ) -> Self {
         let settings = g.raw.settings.as_ref().map(|s| &s.data);
         let text = |v: Option<&crate::model::Located<String>>| v.map(|t| t.value.clone());
         let base_url = options
@@ -258,8 +302,9 @@ impl<'g> Builder<'g> {
             selection,
             current: None,
             outputs: BTreeMap::new(),
-            occurrences: std::cell::OnceCell::new(),
-            hidden: std::cell::OnceCell::new(),
+            shared,
+            shard: (0, 1),
+            met: 0,
         };
         b.site.nav = b.nav();
         b
@@ -308,7 +353,7 @@ impl<'g> Builder<'g> {
 
     /// Ids of entities left out of this build (and shown under no kind).
     pub fn hidden_ids(&self) -> &std::collections::BTreeSet<String> {
-        self.hidden.get_or_init(|| {
+        self.shared.hidden.get_or_init(|| {
             let r = self.g.raw;
             let shown: std::collections::BTreeSet<&str> = Kind::ALL
                 .into_iter()
@@ -439,6 +484,10 @@ impl<'g> Builder<'g> {
         if !self.selection.contains(&job) {
             return false;
         }
+        self.met += 1;
+        if (self.met - 1) % self.shard.1 != self.shard.0 {
+            return false;
+        }
         self.outputs.entry(job.clone()).or_default();
         self.current = Some(job);
         true
@@ -447,5 +496,38 @@ impl<'g> Builder<'g> {
     fn out(&mut self) -> &mut JobOutput {
         let job = self.current.clone().expect("a job was begun");
         self.outputs.entry(job).or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The jobs are split among the threads of the pool: however many there
+    /// are, the site is the same.
+    #[test]
+    fn output_does_not_depend_on_the_number_of_threads() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let today = crate::Today {
+            as_of: Some("2026-11-28".into()),
+            source_date_epoch: None,
+        };
+        for public in [false, true] {
+            let compiled = crate::compile(root, &today, public).unwrap();
+            assert!(!compiled.has_errors());
+            let sites: Vec<SiteFiles> = [1, 2, 3]
+                .into_iter()
+                .map(|threads| {
+                    rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap()
+                        .install(|| crate::build_site(&compiled, public, None).unwrap())
+                })
+                .collect();
+            assert!(sites[0].len() > 20, "{} files", sites[0].len());
+            assert_eq!(sites[0], sites[1]);
+            assert_eq!(sites[0], sites[2]);
+        }
     }
 }

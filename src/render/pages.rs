@@ -2028,9 +2028,10 @@ fn occurrence_index(b: &Builder) -> OccurrenceIndex {
     index
 }
 
-fn occ(b: &Builder) -> std::rc::Rc<OccurrenceIndex> {
-    b.occurrences
-        .get_or_init(|| std::rc::Rc::new(occurrence_index(b)))
+fn occ(b: &Builder) -> std::sync::Arc<OccurrenceIndex> {
+    b.shared
+        .occurrences
+        .get_or_init(|| std::sync::Arc::new(occurrence_index(b)))
         .clone()
 }
 
