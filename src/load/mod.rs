@@ -11,6 +11,7 @@ use crate::model::content::{Campaign, Goal, Metric, Page, Persona};
 use crate::model::role::Role;
 use crate::model::settings::Settings;
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -239,7 +240,7 @@ impl LoadCache {
 struct Cached {
     text: std::sync::Arc<str>,
     /// `Option<Entity<T>>` for the file's kind.
-    value: Box<dyn std::any::Any + Send>,
+    value: Box<dyn std::any::Any + Send + Sync>,
     diagnostics: Vec<Diagnostic>,
     follow_ups: Vec<String>,
 }
@@ -250,61 +251,169 @@ impl std::fmt::Debug for LoadCache {
     }
 }
 
+/// What parsing one file gave: the entity, its diagnostics and follow-up
+/// keys, and what the cache should learn.
+struct Parsed<T> {
+    file: FileId,
+    value: Option<Entity<T>>,
+    diagnostics: Vec<Diagnostic>,
+    follow_ups: Vec<String>,
+    /// Parsed now (not taken from the cache): the cache keeps the result.
+    fresh: bool,
+    /// The file's text changed in its Markdown body only.
+    body_only: bool,
+}
+
 /// Parses a file, or reuses last time's result when its text is the same
-/// (with its diagnostics, moved to the file's new id).
-fn parse_cached<T: Clone + Send + 'static>(
+/// (with its diagnostics, moved to the file's new id). Reads the cache
+/// only, so that files can be parsed in parallel; [`absorb`] records.
+fn parse_one<T: Clone + Send + Sync + 'static>(
+    cache: &LoadCache,
+    sources: &SourceMap,
+    file: FileId,
+    parse: impl FnOnce(&mut Sink) -> Option<Entity<T>>,
+) -> Parsed<T> {
+    let source = sources.get(file);
+    let old = cache.files.get(&source.name).filter(|_| !cache.disabled);
+    if let Some(c) = old
+        && (std::sync::Arc::ptr_eq(&c.text, &source.text) || c.text == source.text)
+        && let Some(value) = c.value.downcast_ref::<Option<Entity<T>>>()
+    {
+        return Parsed {
+            file,
+            value: value.clone().map(|mut e| {
+                e.file = file;
+                e
+            }),
+            diagnostics: c
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let mut d = d.clone();
+                    d.loc.file = file;
+                    d
+                })
+                .collect(),
+            follow_ups: c.follow_ups.clone(),
+            fresh: false,
+            body_only: false,
+        };
+    }
+    let body_only = old.is_some_and(|old| {
+        matches!(
+            (frontmatter::split(&old.text), frontmatter::split(&source.text)),
+            (Ok(a), Ok(b)) if old.text[a.yaml.clone()] == source.text[b.yaml.clone()]
+        )
+    });
+    let mut local = Sink::default();
+    let value = parse(&mut local);
+    let (diagnostics, follow_ups) = local.into_parts();
+    Parsed {
+        file,
+        value,
+        diagnostics,
+        follow_ups: follow_ups.into_iter().map(|(_, k)| k).collect(),
+        fresh: true,
+        body_only,
+    }
+}
+
+/// Reports what [`parse_one`] found and lets the cache keep fresh results.
+fn absorb<T: Clone + Send + Sync + 'static>(
+    cache: &mut LoadCache,
+    sources: &SourceMap,
+    sink: &mut Sink,
+    parsed: Parsed<T>,
+) -> Option<Entity<T>> {
+    let file = parsed.file;
+    for d in &parsed.diagnostics {
+        sink.push(d.clone());
+    }
+    for key in &parsed.follow_ups {
+        sink.follow_up(file, key.clone());
+    }
+    if !cache.disabled {
+        let source = sources.get(file);
+        if parsed.body_only {
+            cache.body_only.insert(source.name.clone());
+        }
+        if parsed.fresh {
+            cache.files.insert(
+                source.name.clone(),
+                Cached {
+                    text: source.text.clone(),
+                    value: Box::new(parsed.value.clone()),
+                    diagnostics: parsed.diagnostics,
+                    follow_ups: parsed.follow_ups,
+                },
+            );
+        }
+    }
+    parsed.value
+}
+
+/// [`parse_one`] and [`absorb`] in one.
+fn parse_cached<T: Clone + Send + Sync + 'static>(
     cache: &mut LoadCache,
     sources: &SourceMap,
     file: FileId,
     sink: &mut Sink,
     parse: impl FnOnce(&mut Sink) -> Option<Entity<T>>,
 ) -> Option<Entity<T>> {
-    if cache.disabled {
-        return parse(sink);
+    let parsed = parse_one(cache, sources, file, parse);
+    absorb(cache, sources, sink, parsed)
+}
+
+/// An entity file to parse, found by the walk.
+struct Task {
+    kind: Kind,
+    id: String,
+    file: FileId,
+    markdown: bool,
+}
+
+/// One parsed entity file, of any kind.
+enum Loaded {
+    Page(Parsed<Page>),
+    Persona(Parsed<Persona>),
+    Campaign(Parsed<Campaign>),
+    Role(Parsed<Role>),
+    Goal(Parsed<Goal>),
+    Metric(Parsed<Metric>),
+    Budget(Parsed<Budget>),
+    Calendar(Parsed<Calendar>),
+}
+
+fn parse_task(cache: &LoadCache, sources: &SourceMap, t: &Task) -> Loaded {
+    fn md<T: DeserializeOwned + Default + Clone + Send + Sync + 'static>(
+        cache: &LoadCache,
+        sources: &SourceMap,
+        t: &Task,
+    ) -> Parsed<T> {
+        parse_one(cache, sources, t.file, |sink| {
+            parse_md_entity(sources, t.file, t.id.clone(), sink, false)
+        })
     }
-    let source = sources.get(file);
-    if let Some(c) = cache.files.get(&source.name)
-        && (std::sync::Arc::ptr_eq(&c.text, &source.text) || c.text == source.text)
-        && let Some(value) = c.value.downcast_ref::<Option<Entity<T>>>()
-    {
-        for d in &c.diagnostics {
-            let mut d = d.clone();
-            d.loc.file = file;
-            sink.push(d);
-        }
-        for key in &c.follow_ups {
-            sink.follow_up(file, key.clone());
-        }
-        return value.clone().map(|mut e| {
-            e.file = file;
-            e
-        });
+    fn yaml<T: DeserializeOwned + Default + Clone + Send + Sync + 'static>(
+        cache: &LoadCache,
+        sources: &SourceMap,
+        t: &Task,
+    ) -> Parsed<T> {
+        parse_one(cache, sources, t.file, |sink| {
+            parse_yaml_entity(sources, t.file, t.id.clone(), sink)
+        })
     }
-    if let Some(old) = cache.files.get(&source.name)
-        && let (Ok(a), Ok(b)) = (frontmatter::split(&old.text), frontmatter::split(&source.text))
-        && old.text[a.yaml.clone()] == source.text[b.yaml.clone()]
-    {
-        cache.body_only.insert(source.name.clone());
+    match t.kind {
+        Kind::Page => Loaded::Page(md(cache, sources, t)),
+        Kind::Persona => Loaded::Persona(md(cache, sources, t)),
+        Kind::Campaign => Loaded::Campaign(md(cache, sources, t)),
+        Kind::Role => Loaded::Role(md(cache, sources, t)),
+        Kind::Goal if t.markdown => Loaded::Goal(md(cache, sources, t)),
+        Kind::Goal => Loaded::Goal(yaml(cache, sources, t)),
+        Kind::Metric => Loaded::Metric(yaml(cache, sources, t)),
+        Kind::Budget => Loaded::Budget(yaml(cache, sources, t)),
+        Kind::Calendar => Loaded::Calendar(yaml(cache, sources, t)),
     }
-    let mut local = Sink::default();
-    let value = parse(&mut local);
-    let (diagnostics, follow_ups) = local.into_parts();
-    cache.files.insert(
-        source.name.clone(),
-        Cached {
-            text: source.text.clone(),
-            value: Box::new(value.clone()),
-            diagnostics: diagnostics.clone(),
-            follow_ups: follow_ups.iter().map(|(_, k)| k.clone()).collect(),
-        },
-    );
-    for d in diagnostics {
-        sink.push(d);
-    }
-    for (_, key) in follow_ups {
-        sink.follow_up(file, key);
-    }
-    value
 }
 
 /// [`load`], reusing what `cache` holds for files whose text is unchanged.
@@ -326,18 +435,14 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
     }
     // First file seen for each (kind, id), to name both in a duplicate-id.
     let mut seen: BTreeMap<(Kind, String), FileId> = BTreeMap::new();
+    let mut tasks: Vec<Task> = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                anyhow::bail!("cannot read {}: {err}", content.display());
-            }
-        };
+        let entry = entry.map_err(|err| anyhow::anyhow!("cannot read {}: {err}", content.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -441,64 +546,33 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
             continue;
         }
         seen.insert((kind, stem.clone()), file);
-        let loaded = match kind {
-            Kind::Page => push(
-                &mut pb.pages,
-                parse_cached(cache, &pb.sources, file, sink, |sink| {
-                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
-                }),
-            ),
-            Kind::Persona => push(
-                &mut pb.personas,
-                parse_cached(cache, &pb.sources, file, sink, |sink| {
-                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
-                }),
-            ),
-            Kind::Campaign => push(
-                &mut pb.campaigns,
-                parse_cached(cache, &pb.sources, file, sink, |sink| {
-                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
-                }),
-            ),
-            Kind::Role => push(
-                &mut pb.roles,
-                parse_cached(cache, &pb.sources, file, sink, |sink| {
-                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
-                }),
-            ),
-            Kind::Goal if ext == "md" => push(
-                &mut pb.goals,
-                parse_cached(cache, &pb.sources, file, sink, |sink| {
-                    parse_md_entity(&pb.sources, file, stem.clone(), sink, false)
-                }),
-            ),
-            Kind::Goal => push(
-                &mut pb.goals,
-                parse_cached(cache, &pb.sources, file, sink, |sink| {
-                    parse_yaml_entity(&pb.sources, file, stem.clone(), sink)
-                }),
-            ),
-            Kind::Metric => push(
-                &mut pb.metrics,
-                parse_cached(cache, &pb.sources, file, sink, |sink| {
-                    parse_yaml_entity(&pb.sources, file, stem.clone(), sink)
-                }),
-            ),
-            Kind::Budget => push(
-                &mut pb.budgets,
-                parse_cached(cache, &pb.sources, file, sink, |sink| {
-                    parse_yaml_entity(&pb.sources, file, stem.clone(), sink)
-                }),
-            ),
-            Kind::Calendar => push(
-                &mut pb.calendars,
-                parse_cached(cache, &pb.sources, file, sink, |sink| {
-                    parse_yaml_entity(&pb.sources, file, stem.clone(), sink)
-                }),
-            ),
+        tasks.push(Task {
+            kind,
+            id: stem,
+            file,
+            markdown: ext == "md",
+        });
+    }
+    // Parsing is the costly part: files are parsed in parallel, then
+    // recorded in the walk's order.
+    let parsed: Vec<Loaded> = {
+        let (cache, sources) = (&*cache, &pb.sources);
+        tasks.par_iter().map(|t| parse_task(cache, sources, t)).collect()
+    };
+    for (task, loaded) in tasks.into_iter().zip(parsed) {
+        let (c, src) = (&mut *cache, &pb.sources);
+        let ok = match loaded {
+            Loaded::Page(p) => push(&mut pb.pages, absorb(c, src, sink, p)),
+            Loaded::Persona(p) => push(&mut pb.personas, absorb(c, src, sink, p)),
+            Loaded::Campaign(p) => push(&mut pb.campaigns, absorb(c, src, sink, p)),
+            Loaded::Role(p) => push(&mut pb.roles, absorb(c, src, sink, p)),
+            Loaded::Goal(p) => push(&mut pb.goals, absorb(c, src, sink, p)),
+            Loaded::Metric(p) => push(&mut pb.metrics, absorb(c, src, sink, p)),
+            Loaded::Budget(p) => push(&mut pb.budgets, absorb(c, src, sink, p)),
+            Loaded::Calendar(p) => push(&mut pb.calendars, absorb(c, src, sink, p)),
         };
-        if !loaded {
-            pb.broken.insert((kind, stem));
+        if !ok {
+            pb.broken.insert((task.kind, task.id));
         }
     }
     // Forget files that are gone.
