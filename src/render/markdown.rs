@@ -105,6 +105,12 @@ fn retarget<'a>(tag: Tag<'a>, links: &dyn LinkResolver) -> Option<Tag<'a>> {
 
 /// Renders `markdown`. Heading ids are unique within the page.
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
+    render_with(markdown, links, true)
+}
+
+/// [`render`]; with `fast`, plain Markdown skips the sanitizer's parse
+/// (same result, see [`super::clean`]).
+fn render_with(markdown: &str, links: &dyn LinkResolver, fast: bool) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut toc = Vec::new();
     let mut text = String::new();
@@ -113,8 +119,11 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     // For each open link or image (they nest properly): whether it is dropped.
     let mut dropped: Vec<bool> = Vec::new();
+    // Raw HTML in the Markdown: only the sanitizer can make it safe.
+    let mut raw_html = false;
     for event in Parser::new_ext(markdown, markdown_options()) {
         match &event {
+            Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
             Event::Text(t) | Event::Code(t) => text.push_str(t),
             // Block ends and line breaks separate words; inline markup does not.
             Event::SoftBreak | Event::HardBreak | Event::End(_)
@@ -201,8 +210,12 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let clean = match fast && !raw_html {
+        true => super::clean::clean(&html),
+        false => None,
+    };
     Rendered {
-        html: sanitizer().clean(&html).to_string(),
+        html: clean.unwrap_or_else(|| sanitizer().clean(&html).to_string()),
         toc,
         text: text.split_whitespace().collect::<Vec<_>>().join(" "),
     }
@@ -269,7 +282,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         }
         b.add_tags(["input"]);
         b.add_tag_attributes("input", ["type", "checked", "disabled"]);
-        b.link_rel(Some("noopener noreferrer"));
+        b.link_rel(Some(super::clean::LINK_REL));
         b
     })
 }
@@ -296,6 +309,7 @@ pub fn escape_attr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     struct Links;
     impl LinkResolver for Links {
@@ -393,5 +407,102 @@ mod tests {
     fn plain_text_for_search() {
         let r = render("# Title\n\nSome *emphasis* and `code`.", &Links);
         assert_eq!(r.text, "Title Some emphasis and code.");
+    }
+
+    /// The fast path gives the sanitizer's bytes, or steps aside.
+    fn assert_same(markdown: &str) -> bool {
+        let fast = render_with(markdown, &Links, true).html;
+        let slow = render_with(markdown, &Links, false).html;
+        assert_eq!(fast, slow, "for {markdown:?}");
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, Parser::new_ext(markdown, markdown_options()));
+        super::super::clean::clean(&html).is_some()
+    }
+
+    #[test]
+    fn fast_path_matches_the_sanitizer() {
+        let cases = [
+            "Plain *em* **strong** ***both*** ~~gone~~ `code <b> & \"q\"`.",
+            "Quotes \"double\" and 'single', AT&T, 1 < 2 > 0, a\u{a0}b, caf\u{e9} \u{1f600}.",
+            "Entities &copy; &amp; &lt;tag&gt; &#35; &nbsp;.",
+            "## Title \"quoted\" & <angled>\n\n### Sub {#my-id}\n\ntext",
+            "[rel](../x/index.html \"A 'title' & \\\"more\\\"\") [abs](https://example.com/a?b=1&c=2#f)",
+            "[mail](mailto:someone@example.com) [js](javascript:alert(1)) [data](data:text/html,x)",
+            "[ftp](ftp://example.com/) [bad](http://[::1) [empty]() [space](<a b>) [q](a\"b'c)",
+            "<https://example.com/auto> <someone@example.com>",
+            "![alt \"text\" & more](img.png \"t\") ![x](javascript:x) [![img](a.png)](b.html)",
+            "[entity](@roles/smm) [gone](@roles/secret) [frag](@goals/g#kr-1)",
+            "- one\n- two\n  - nested\n\n1. a\n2. b\n\n3. start\n4. next\n\n0. zero",
+            "- [ ] open\n- [x] done",
+            "> quote\n> > nested\n\n---\n\n***",
+            "line  \nbreak\\\nagain",
+            "```rust\nfn main() { let x = \"<a>\" & 1; }\n```\n\n    indented\n    code",
+            "| a | b | c |\n|:--|:-:|--:|\n| 1 | **2** | [3](x) |\n| \\| | `|` | |",
+            "| only head |\n|---|",
+            "> [!NOTE]\n> alert",
+            "Footnote[^1].\n\n[^1]: The note.",
+            "Raw <span onclick=\"x\">html</span> and <script>alert(1)</script>",
+            "<div>\nblock\n</div>",
+            "text with \r\n windows line ends\r\n",
+            "# H1\n## H2\n#### H4\n##### H5\n###### H6",
+            "Setext\n======\n\nOther\n-----",
+            "*unclosed **mixed* emphasis**",
+            "[ref link][r]\n\n[r]: https://example.com \"Title\"",
+            "\\<escaped\\> \\& \\*",
+        ];
+        let mut fast = 0;
+        for case in cases {
+            fast += usize::from(assert_same(case));
+        }
+        assert!(fast >= 18, "the fast path took only {fast} cases");
+        // Raw HTML always goes through the sanitizer.
+        assert!(
+            !assert_same("Raw <em>x</em>")
+                || render("Raw <b onclick=1>x</b>", &Links).html.contains("<b>x</b>")
+        );
+    }
+
+    /// Every Markdown file of the repository's playbooks and fixtures.
+    #[test]
+    fn fast_path_matches_the_sanitizer_on_every_playbook() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut seen = 0;
+        for dir in ["content", "examples", "tests/fixtures"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+                let entry = entry.unwrap();
+                if entry.path().extension().is_some_and(|e| e == "md")
+                    && let Ok(text) = std::fs::read_to_string(entry.path())
+                {
+                    assert_same(&text);
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 30, "{seen} files");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Random documents made of Markdown's pieces.
+        #[test]
+        fn fast_path_matches_the_sanitizer_on_random_markdown(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "# ", "## ", "### ", "- ", "1. ", "3) ", "> ", "    ", "```\n", "```js\n",
+                        "| a | b |\n|:-|-:|\n", "| ", " |", "---\n", "\n", "\n\n", "  \n", "\\\n",
+                        "*", "**", "_", "~~", "`", "[", "](", ")", "![", "<", ">", "&", "\"", "'",
+                        "&amp;", "&quot;", "&#39;", "&nbsp;", "\u{a0}", "é", "[ ] ", "[x] ",
+                        "](https://example.com/?a=1&b=\"2\")", "](mailto:a@b.c)", "](javascript:x)",
+                        "](@roles/smm)", "](@roles/secret)", "](../rel/path.html \"t\")",
+                        "](ftp://x)", "](http://[bad)", " {#id}", "<https://a.b/c>", "word ",
+                    ]).prop_map(str::to_owned),
+                    "[a-zA-Z0-9 .,!?]{0,12}",
+                ],
+                0..40,
+            )
+        ) {
+            assert_same(&pieces.concat());
+        }
     }
 }

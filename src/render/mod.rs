@@ -2,6 +2,7 @@
 //! file system here (the theme is loaded before, the files written after).
 
 pub mod charts;
+mod clean;
 pub mod context;
 pub mod feeds;
 pub mod format;
