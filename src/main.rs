@@ -13,3 +13,7 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
