@@ -116,3 +116,20 @@ pub fn build_site(
     let graph = graph::Graph::new(&compiled.raw, compiled.today, public);
     render::render(&graph, &theme, &render::Options { base_url })
 }
+
+/// Renders the site of a compiled playbook (which must have no errors)
+/// straight into the output folder `out`: files are written aside as they
+/// are made and put in place only when all are, so a failure leaves the
+/// previous site as it was.
+pub fn write_site(
+    compiled: &Compiled,
+    public: bool,
+    base_url: Option<String>,
+    out: &Path,
+) -> anyhow::Result<site::WriteStats> {
+    let theme = theme::Theme::for_playbook(&compiled.raw)?;
+    let graph = graph::Graph::new(&compiled.raw, compiled.today, public);
+    let writer = site::Writer::new(out);
+    render::render_into(&graph, &theme, &render::Options { base_url }, &writer)?;
+    writer.commit()
+}

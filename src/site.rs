@@ -48,66 +48,156 @@ fn check_no_links(out: &Path, path: &Path) -> anyhow::Result<()> {
 /// of them are written are they renamed into place, so a failure (a full
 /// disk, a file where a folder should be) leaves the previous site as it was.
 pub fn write(out: &Path, files: &SiteFiles) -> anyhow::Result<WriteStats> {
-    let mut stats = WriteStats::default();
     // Check every path before touching anything.
-    let targets: Vec<(PathBuf, &[u8])> = files
-        .iter()
-        .map(|(rel, bytes)| Ok((safe_join(out, rel)?, bytes.as_slice())))
-        .collect::<anyhow::Result<_>>()?;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = (|| -> anyhow::Result<()> {
-        for (path, bytes) in &targets {
-            check_no_links(out, path)?;
-            if std::fs::read(path).is_ok_and(|old| old.as_slice() == *bytes) {
-                stats.unchanged += 1;
-                continue;
-            }
-            let dir = path.parent().expect("inside out");
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            let name = path.file_name().expect("a file").to_string_lossy();
-            let tmp = dir.join(format!(".{name}.playbook-tmp"));
-            std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-            staged.push((tmp, path.clone()));
+    for rel in files.keys() {
+        safe_join(out, rel)?;
+    }
+    let writer = Writer::new(out);
+    for (rel, bytes) in files {
+        writer.stage(rel, bytes)?;
+    }
+    writer.commit()
+}
+
+/// Writes a site file by file as it is rendered, from any number of
+/// threads: each changed file goes beside its target under a temporary
+/// name at once, so the site never has to be held in memory; [`commit`]
+/// renames them all into place at the end. Dropped without a commit (a
+/// failed build), it removes its temporary files and the previous site is
+/// as it was.
+///
+/// [`commit`]: Writer::commit
+pub struct Writer {
+    out: PathBuf,
+    state: std::sync::Mutex<WriterState>,
+}
+
+#[derive(Default)]
+struct WriterState {
+    /// Every file of this build, relative to the output folder.
+    files: BTreeSet<String>,
+    /// Temporary file → target, for the changed files.
+    staged: Vec<(PathBuf, PathBuf)>,
+    unchanged: usize,
+    /// Folders made or found free of symbolic links.
+    folders: std::collections::HashSet<PathBuf>,
+    committed: bool,
+}
+
+impl Writer {
+    pub fn new(out: &Path) -> Writer {
+        Writer {
+            out: out.to_path_buf(),
+            state: Default::default(),
         }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, WriterState> {
+        // A panic elsewhere cannot leave the bookkeeping half-done.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `rel` is already part of this build.
+    pub fn contains(&self, rel: &str) -> bool {
+        self.state().files.contains(rel)
+    }
+
+    /// Adds `rel` to the site: written aside when its bytes differ from
+    /// the file in place. Each file may be staged once.
+    pub fn stage(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = safe_join(&self.out, rel)?;
+        let dir = path.parent().expect("inside out").to_path_buf();
+        {
+            let mut state = self.state();
+            if !state.files.insert(rel.to_owned()) {
+                bail!("two outputs for `{rel}`");
+            }
+            if !state.folders.contains(&dir) {
+                // Made under the lock, so two threads never race on a folder.
+                check_no_links(&self.out, &dir)?;
+                std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                state.folders.insert(dir.clone());
+            }
+        }
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!("refusing to write through the symbolic link {}", path.display());
+        }
+        if std::fs::read(&path).is_ok_and(|old| old.as_slice() == bytes) {
+            self.state().unchanged += 1;
+            return Ok(());
+        }
+        let name = path.file_name().expect("a file").to_string_lossy();
+        let tmp = dir.join(format!(".{name}.playbook-tmp"));
+        // Recorded first, so that a failed write is cleaned up too.
+        self.state().staged.push((tmp.clone(), path.clone()));
+        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
         Ok(())
-    })();
-    if let Err(e) = result {
-        for (tmp, _) in &staged {
-            let _ = std::fs::remove_file(tmp);
+    }
+
+    /// Moves the staged files into place and removes what the previous
+    /// build wrote and this one did not.
+    pub fn commit(self) -> anyhow::Result<WriteStats> {
+        let mut state = self.state();
+        let out = &self.out;
+        let mut stats = WriteStats {
+            unchanged: state.unchanged,
+            ..WriteStats::default()
+        };
+        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        state.committed = true;
+        for (tmp, path) in &state.staged {
+            std::fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+            stats.written += 1;
         }
-        return Err(e);
-    }
-    for (tmp, path) in &staged {
-        std::fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-        stats.written += 1;
-    }
-    // Remove what the previous build wrote and this one did not.
-    let manifest = out.join(MANIFEST);
-    let previous = std::fs::read_to_string(&manifest).unwrap_or_default();
-    let current: BTreeSet<&str> = files.keys().map(String::as_str).collect();
-    for rel in previous.lines().filter(|l| !l.is_empty() && !current.contains(l)) {
-        let Ok(path) = safe_join(out, rel) else { continue };
-        if std::fs::remove_file(&path).is_ok() {
-            stats.removed += 1;
-            // Remove folders left empty, up to the output folder.
-            let mut dir = path.parent();
-            while let Some(d) = dir {
-                if d == out || std::fs::remove_dir(d).is_err() {
-                    break;
+        let manifest = out.join(MANIFEST);
+        let previous = std::fs::read_to_string(&manifest).unwrap_or_default();
+        for rel in previous
+            .lines()
+            .filter(|l| !l.is_empty() && !state.files.contains(*l))
+        {
+            let Ok(path) = safe_join(out, rel) else { continue };
+            if std::fs::remove_file(&path).is_ok() {
+                stats.removed += 1;
+                // Remove folders left empty, up to the output folder.
+                let mut dir = path.parent();
+                while let Some(d) = dir {
+                    if d == out || std::fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
                 }
-                dir = d.parent();
+            }
+        }
+        let mut list: String = state.files.iter().map(|p| format!("{p}\n")).collect();
+        if list.is_empty() {
+            list.push('\n');
+        }
+        if previous != list {
+            std::fs::write(&manifest, list).with_context(|| format!("cannot write {}", manifest.display()))?;
+        }
+        Ok(stats)
+    }
+}
+
+impl crate::render::Output for Writer {
+    fn put(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.stage(path, bytes)
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.contains(path)
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        let state = self.state();
+        if !state.committed {
+            for (tmp, _) in &state.staged {
+                let _ = std::fs::remove_file(tmp);
             }
         }
     }
-    let mut list: String = current.iter().map(|p| format!("{p}\n")).collect();
-    if list.is_empty() {
-        list.push('\n');
-    }
-    if previous != list {
-        std::fs::write(&manifest, list).with_context(|| format!("cannot write {}", manifest.display()))?;
-    }
-    Ok(stats)
 }
 
 #[cfg(test)]

@@ -1,8 +1,7 @@
-//! `playbook build`: check, render everything in memory, then write.
+//! `playbook build`: check, then render into the output folder.
 
 use crate::cli::{BuildArgs, Global};
 use crate::diag::output::{self, Format};
-use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -35,13 +34,12 @@ pub fn run(global: &Global, args: &BuildArgs, cwd: &Path) -> anyhow::Result<Exit
         Some(dir) => cwd.join(dir),
         None => root.join("public"),
     };
-    let files = crate::build_site(&compiled, args.public, args.base_url.clone())?;
-    let stats = crate::site::write(&out, &files)
-        .with_context(|| format!("cannot write the site to {}", out.display()))?;
+    // Template errors and write errors alike name what failed.
+    let stats = crate::write_site(&compiled, args.public, args.base_url.clone(), &out)?;
     if !global.quiet {
         eprintln!(
             "built {} files into {} in {} ms ({} written, {} unchanged, {} removed)",
-            files.len(),
+            stats.written + stats.unchanged,
             out.display(),
             started.elapsed().as_millis(),
             stats.written,

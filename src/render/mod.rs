@@ -98,12 +98,51 @@ pub fn render(graph: &Graph, theme: &Theme, options: &Options) -> anyhow::Result
     finish(graph, theme, options, &outputs)
 }
 
+/// Where a build puts files as they are rendered (the site writer), so
+/// that the whole site is never held in memory.
+pub trait Output: Sync {
+    /// Adds a file; each path once.
+    fn put(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()>;
+    /// Whether a file was put at `path`.
+    fn has(&self, path: &str) -> bool;
+}
+
+/// [`render`], handing every file to `out` as soon as it is made. The same
+/// files as [`render`] gives.
+pub fn render_into(graph: &Graph, theme: &Theme, options: &Options, out: &dyn Output) -> anyhow::Result<()> {
+    let outputs = render_jobs_into(graph, theme, options, &Selection::All, Some(out))?;
+    // A job's file wins over a site-wide one, and both over a static file.
+    for (path, bytes) in site_wide(graph, theme, options, &outputs)? {
+        if !out.has(&path) {
+            out.put(&path, &bytes)?;
+        }
+    }
+    for (path, bytes) in &theme.statics {
+        if !out.has(path) {
+            out.put(path, bytes)?;
+        }
+    }
+    Ok(())
+}
+
 /// Renders the selected jobs only.
 pub fn render_jobs(
     graph: &Graph,
     theme: &Theme,
     options: &Options,
     selection: &Selection,
+) -> anyhow::Result<BTreeMap<Job, JobOutput>> {
+    render_jobs_into(graph, theme, options, selection, None)
+}
+
+/// [`render_jobs`]; with `out`, the jobs' files go there instead of into
+/// their outputs.
+fn render_jobs_into(
+    graph: &Graph,
+    theme: &Theme,
+    options: &Options,
+    selection: &Selection,
+    out: Option<&dyn Output>,
 ) -> anyhow::Result<BTreeMap<Job, JobOutput>> {
     // Every shard walks the same jobs in the same order and renders every
     // n-th of those selected; their outputs are disjoint and merged by job,
@@ -118,6 +157,7 @@ pub fn render_jobs(
         .map(|k| {
             let mut b = Builder::new(graph, theme, options, selection.clone(), &shared);
             b.shard = (k, shards);
+            b.sink = out;
             pages::jobs(&mut b)?;
             Ok(b.outputs)
         })
@@ -146,6 +186,26 @@ pub fn finish(
     options: &Options,
     outputs: &BTreeMap<Job, JobOutput>,
 ) -> anyhow::Result<SiteFiles> {
+    let mut files = site_wide(graph, theme, options, outputs)?;
+    for output in outputs.values() {
+        for (path, bytes) in &output.files {
+            files.insert(path.clone(), bytes.clone());
+        }
+    }
+    for (path, bytes) in &theme.statics {
+        files.entry(path.clone()).or_insert_with(|| bytes.clone());
+    }
+    Ok(files)
+}
+
+/// The files made from every job's output: search data, sitemap,
+/// `playbook.json`.
+fn site_wide(
+    graph: &Graph,
+    theme: &Theme,
+    options: &Options,
+    outputs: &BTreeMap<Job, JobOutput>,
+) -> anyhow::Result<SiteFiles> {
     let shared = Shared::default();
     let mut b = Builder::new(
         graph,
@@ -163,16 +223,7 @@ pub fn finish(
     b.current = Some(Job::NotFound);
     b.outputs.insert(Job::NotFound, JobOutput::default());
     pages::finish(&mut b, &docs, &pages, &entries)?;
-    let mut files = b.outputs.remove(&Job::NotFound).unwrap_or_default().files;
-    for output in outputs.values() {
-        for (path, bytes) in &output.files {
-            files.insert(path.clone(), bytes.clone());
-        }
-    }
-    for (path, bytes) in &theme.statics {
-        files.entry(path.clone()).or_insert_with(|| bytes.clone());
-    }
-    Ok(files)
+    Ok(b.outputs.remove(&Job::NotFound).unwrap_or_default().files)
 }
 
 /// Shared state while pages are rendered.
@@ -186,6 +237,8 @@ pub struct Builder<'g> {
     current: Option<Job>,
     outputs: BTreeMap<Job, JobOutput>,
     shared: &'g Shared,
+    /// Where files go as they are made; without it, into the job's output.
+    sink: Option<&'g dyn Output>,
     /// This builder renders the selected jobs whose number (in the order
     /// they are met) is `shard.0` modulo `shard.1`.
     shard: (usize, usize),
@@ -304,6 +357,7 @@ impl<'g> Builder<'g> {
             current: None,
             outputs: BTreeMap::new(),
             shared,
+            sink: None,
             shard: (0, 1),
             met: 0,
         };
@@ -449,17 +503,26 @@ impl<'g> Builder<'g> {
                 crate::theme::template_error(&e)
             )
         })?;
-        let out = self.out();
         if spec.path != "404.html" {
-            out.pages.push(spec.path.clone());
+            self.out().pages.push(spec.path.clone());
         }
-        out.files
-            .insert(spec.path, std::sync::Arc::new(html.into_bytes()));
-        Ok(())
+        self.add_file(spec.path, html.into_bytes())
     }
 
-    pub fn add_file(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
-        self.out().files.insert(path.into(), std::sync::Arc::new(bytes));
+    /// Adds a file to the current job's output (or hands it to the sink).
+    pub fn add_file(&mut self, path: impl Into<String>, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let path = path.into();
+        match self.sink {
+            Some(sink) => {
+                // The job is still recorded, to tell that it ran.
+                self.out();
+                sink.put(&path, &bytes)
+            }
+            None => {
+                self.out().files.insert(path, std::sync::Arc::new(bytes));
+                Ok(())
+            }
+        }
     }
 
     /// Sets the current job's entry of `playbook.json`.

@@ -29,7 +29,7 @@ pub fn jobs(b: &mut Builder) -> R {
     routing(b)?;
     raci(b)?;
     schedule(b)?;
-    calendar_feeds(b);
+    calendar_feeds(b)?;
     not_found(b)?;
     Ok(())
 }
@@ -42,9 +42,8 @@ pub fn finish(
     entries: &BTreeMap<&str, BTreeMap<&str, &str>>,
 ) -> R {
     search_page(b, docs)?;
-    sitemap(b, pages);
-    playbook_json(b, entries);
-    Ok(())
+    sitemap(b, pages)?;
+    playbook_json(b, entries)
 }
 
 fn text(v: &Option<crate::model::Located<String>>) -> String {
@@ -1557,7 +1556,7 @@ fn role(b: &mut Builder, e: &Entity<Role>, host: &str) -> R {
         b.add_file(
             format!("roles/{}/duties.ics", e.id),
             feeds::duties(b.g, &e.id, r, host, canonical).into_bytes(),
-        );
+        )?;
     }
     let reports = b.links(
         Kind::Role,
@@ -2259,7 +2258,7 @@ fn scoped_schedule(b: &mut Builder, spec: PageSpec, scope: Option<Link>, occ: Ve
     b.emit(spec, &data)
 }
 
-fn calendar_feeds(b: &mut Builder) {
+fn calendar_feeds(b: &mut Builder) -> R {
     let host = feeds::uid_host(b.base_url.as_deref());
     for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
         if !b.begin(Job::CalendarFeed(cal.id.clone())) {
@@ -2267,15 +2266,16 @@ fn calendar_feeds(b: &mut Builder) {
         }
         let url = b.base_url.as_ref().map(|u| format!("{u}schedule/"));
         let ics = feeds::calendar(b.g, &cal.id, &cal.data, &host, url);
-        b.add_file(format!("calendars/{}.ics", cal.id), ics.into_bytes());
+        b.add_file(format!("calendars/{}.ics", cal.id), ics.into_bytes())?;
     }
+    Ok(())
 }
 
 // ---------------------------------------------------------------- site files
 
 fn search_page(b: &mut Builder, docs: &[search::Document]) -> R {
     let script = search::script(docs);
-    b.add_file("search/index.js", script.into_bytes());
+    b.add_file("search/index.js", script.into_bytes())?;
     b.emit(
         PageSpec::new("search/index.html", "search.html", "search", "Search"),
         &Empty {},
@@ -2294,8 +2294,10 @@ fn not_found(b: &mut Builder) -> R {
 
 /// `sitemap.xml` needs absolute URLs: it is written only when the base URL
 /// is known (`base_url` or `--base-url`).
-fn sitemap(b: &mut Builder, pages: &[String]) {
-    let Some(base) = b.base_url.clone() else { return };
+fn sitemap(b: &mut Builder, pages: &[String]) -> R {
+    let Some(base) = b.base_url.clone() else {
+        return Ok(());
+    };
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -2310,7 +2312,7 @@ fn sitemap(b: &mut Builder, pages: &[String]) {
         ));
     }
     xml.push_str("</urlset>\n");
-    b.add_file("sitemap.xml", xml.into_bytes());
+    b.add_file("sitemap.xml", xml.into_bytes())
 }
 
 /// Removes every string that names a hidden entity (`id` or `id#kr`), and
@@ -2362,7 +2364,7 @@ fn json_entry<T: serde::Serialize>(b: &mut Builder, section: &'static str, e: &E
 
 /// `playbook.json`: every entity of the build as the loader read it,
 /// assembled from the entries the entity jobs made.
-fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>) {
+fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>) -> R {
     let json = |s: &str| serde_json::to_string(s).expect("a string serializes");
     // Sorted keys, as a JSON object's would be; written into one buffer,
     // since the entries of a large playbook add up to tens of megabytes.
@@ -2412,7 +2414,7 @@ fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>
         out.push_str(if n + 1 < sections.len() { ",\n" } else { "\n" });
     }
     out.push_str("}\n");
-    b.add_file("playbook.json", out.into_bytes());
+    b.add_file("playbook.json", out.into_bytes())
 }
 
 #[cfg(test)]
