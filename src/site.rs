@@ -6,6 +6,7 @@
 use crate::render::SiteFiles;
 use anyhow::{Context, bail};
 use std::collections::BTreeSet;
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
 /// Lists the files of the previous build, so only they are ever removed.
@@ -105,6 +106,17 @@ impl Writer {
     /// Adds `rel` to the site: written aside when its bytes differ from
     /// the file in place. Each file may be staged once.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.stage_with(rel, &mut |w| w.write_all(bytes))
+    }
+
+    /// [`Writer::stage`] for a file that `write` writes piece by piece: it
+    /// is compared with the file in place as it comes, and written aside
+    /// from the first difference on, so it is never held whole.
+    pub fn stage_with(
+        &self,
+        rel: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
         let path = safe_join(&self.out, rel)?;
         let dir = path.parent().expect("inside out").to_path_buf();
         {
@@ -122,15 +134,29 @@ impl Writer {
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             bail!("refusing to write through the symbolic link {}", path.display());
         }
-        if std::fs::read(&path).is_ok_and(|old| old.as_slice() == bytes) {
-            self.state().unchanged += 1;
-            return Ok(());
-        }
         let name = path.file_name().expect("a file").to_string_lossy();
         let tmp = dir.join(format!(".{name}.playbook-tmp"));
-        // Recorded first, so that a failed write is cleaned up too.
-        self.state().staged.push((tmp.clone(), path.clone()));
-        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+        let mut changes = Changes {
+            old: std::fs::File::open(&path).ok().map(std::io::BufReader::new),
+            same: 0,
+            scratch: Vec::new(),
+            target: &path,
+            tmp: &tmp,
+            aside: None,
+        };
+        let result = (|| {
+            let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut changes);
+            write(&mut w)?;
+            w.flush()
+        })();
+        let changed = result.and_then(|()| changes.finish());
+        if changes.aside.is_some() || changed.is_err() {
+            // Recorded even after a failure, so that it is cleaned up.
+            self.state().staged.push((tmp.clone(), path.clone()));
+        }
+        if !changed.with_context(|| format!("cannot write {}", tmp.display()))? {
+            self.state().unchanged += 1;
+        }
         Ok(())
     }
 
@@ -173,15 +199,86 @@ impl Writer {
             list.push('\n');
         }
         if previous != list {
-            std::fs::write(&manifest, list).with_context(|| format!("cannot write {}", manifest.display()))?;
+            std::fs::write(&manifest, list)
+                .with_context(|| format!("cannot write {}", manifest.display()))?;
         }
         Ok(stats)
+    }
+}
+
+/// A file being staged: compared with the file in place while the bytes
+/// match it, written aside from the first difference on.
+struct Changes<'a> {
+    old: Option<std::io::BufReader<std::fs::File>>,
+    /// Bytes so far, all equal to the start of the old file.
+    same: u64,
+    scratch: Vec<u8>,
+    target: &'a Path,
+    tmp: &'a Path,
+    aside: Option<std::fs::File>,
+}
+
+impl Changes<'_> {
+    /// Starts the file aside with the bytes that matched so far.
+    fn diverge(&mut self) -> std::io::Result<&mut std::fs::File> {
+        let mut file = std::fs::File::create(self.tmp)?;
+        if self.same > 0 {
+            let old = std::fs::File::open(self.target)?;
+            std::io::copy(&mut old.take(self.same), &mut file)?;
+        }
+        self.old = None;
+        Ok(self.aside.insert(file))
+    }
+
+    /// Whether the file differs from the one in place (and is aside).
+    fn finish(&mut self) -> std::io::Result<bool> {
+        if self.aside.is_some() {
+            return Ok(true);
+        }
+        let longer = match &mut self.old {
+            Some(old) => old.read(&mut [0u8])? > 0,
+            None => true,
+        };
+        if longer {
+            self.diverge()?;
+        }
+        Ok(longer)
+    }
+}
+
+impl Write for Changes<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.aside.is_none() {
+            if let Some(old) = &mut self.old {
+                self.scratch.resize(buf.len(), 0);
+                if old.read_exact(&mut self.scratch).is_ok() && self.scratch == buf {
+                    self.same += buf.len() as u64;
+                    return Ok(buf.len());
+                }
+            }
+            self.diverge()?;
+        }
+        let file = self.aside.as_mut().expect("diverged");
+        file.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
 impl crate::render::Output for Writer {
     fn put(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
         self.stage(path, bytes)
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.stage_with(path, write)
     }
 
     fn has(&self, path: &str) -> bool {
@@ -308,5 +405,51 @@ mod tests {
             assert!(write(&out, &files(&[(bad, "x")])).is_err(), "{bad}");
         }
         assert!(!out.exists(), "nothing is written when a path is refused");
+    }
+
+    /// A file written piece by piece is compared with the one in place as
+    /// it comes: unchanged, longer, shorter, different in the middle, new.
+    #[test]
+    fn streamed_files_are_compared_as_they_come() {
+        let out = std::env::temp_dir().join(format!("playbook-site-stream-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        let old = "abcdefghij".repeat(10_000);
+        let cases = [
+            ("same.txt", old.clone(), false),
+            ("longer.txt", format!("{old}tail"), true),
+            ("shorter.txt", old[..old.len() - 1].to_owned(), true),
+            (
+                "middle.txt",
+                format!("{}X{}", &old[..50_000], &old[50_001..]),
+                true,
+            ),
+            ("empty.txt", String::new(), true),
+        ];
+        let writer = Writer::new(&out);
+        for (name, _, _) in &cases {
+            writer.stage(name, old.as_bytes()).unwrap();
+        }
+        writer.commit().unwrap();
+        let writer = Writer::new(&out);
+        for (name, text, _) in &cases {
+            writer
+                .stage_with(name, &mut |w| {
+                    for piece in text.as_bytes().chunks(7_777) {
+                        w.write_all(piece)?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
+        writer
+            .stage_with("new/file.txt", &mut |w| w.write_all(b"new"))
+            .unwrap();
+        let stats = writer.commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged), (5, 1));
+        for (name, text, _) in &cases {
+            assert_eq!(&std::fs::read_to_string(out.join(name)).unwrap(), text, "{name}");
+        }
+        assert_eq!(std::fs::read_to_string(out.join("new/file.txt")).unwrap(), "new");
+        std::fs::remove_dir_all(&out).unwrap();
     }
 }

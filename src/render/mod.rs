@@ -103,6 +103,12 @@ pub fn render(graph: &Graph, theme: &Theme, options: &Options) -> anyhow::Result
 pub trait Output: Sync {
     /// Adds a file; each path once.
     fn put(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()>;
+    /// Adds a file that `write` writes piece by piece.
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()>;
     /// Whether a file was put at `path`.
     fn has(&self, path: &str) -> bool;
 }
@@ -111,12 +117,8 @@ pub trait Output: Sync {
 /// files as [`render`] gives.
 pub fn render_into(graph: &Graph, theme: &Theme, options: &Options, out: &dyn Output) -> anyhow::Result<()> {
     let outputs = render_jobs_into(graph, theme, options, &Selection::All, Some(out))?;
-    // A job's file wins over a site-wide one, and both over a static file.
-    for (path, bytes) in site_wide(graph, theme, options, &outputs)? {
-        if !out.has(&path) {
-            out.put(&path, &bytes)?;
-        }
-    }
+    site_wide(graph, theme, options, &outputs, Some(out))?;
+    // A rendered file wins over a static one.
     for (path, bytes) in &theme.statics {
         if !out.has(path) {
             out.put(path, bytes)?;
@@ -186,7 +188,7 @@ pub fn finish(
     options: &Options,
     outputs: &BTreeMap<Job, JobOutput>,
 ) -> anyhow::Result<SiteFiles> {
-    let mut files = site_wide(graph, theme, options, outputs)?;
+    let mut files = site_wide(graph, theme, options, outputs, None)?;
     for output in outputs.values() {
         for (path, bytes) in &output.files {
             files.insert(path.clone(), bytes.clone());
@@ -199,12 +201,13 @@ pub fn finish(
 }
 
 /// The files made from every job's output: search data, sitemap,
-/// `playbook.json`.
+/// `playbook.json`; into `out` when given.
 fn site_wide(
     graph: &Graph,
     theme: &Theme,
     options: &Options,
     outputs: &BTreeMap<Job, JobOutput>,
+    out: Option<&dyn Output>,
 ) -> anyhow::Result<SiteFiles> {
     let shared = Shared::default();
     let mut b = Builder::new(
@@ -214,12 +217,13 @@ fn site_wide(
         Selection::Only(Default::default()),
         &shared,
     );
-    let docs: Vec<search::Document> = outputs.values().flat_map(|o| o.search.iter().cloned()).collect();
+    let docs: Vec<&search::Document> = outputs.values().flat_map(|o| o.search.iter()).collect();
     let mut entries: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
     for (section, id, text) in outputs.values().filter_map(|o| o.json.as_ref()) {
         entries.entry(section).or_default().insert(id, text);
     }
     let pages: Vec<String> = outputs.values().flat_map(|o| o.pages.iter().cloned()).collect();
+    b.sink = out;
     b.current = Some(Job::NotFound);
     b.outputs.insert(Job::NotFound, JobOutput::default());
     pages::finish(&mut b, &docs, &pages, &entries)?;
@@ -512,15 +516,34 @@ impl<'g> Builder<'g> {
     /// Adds a file to the current job's output (or hands it to the sink).
     pub fn add_file(&mut self, path: impl Into<String>, bytes: Vec<u8>) -> anyhow::Result<()> {
         let path = path.into();
+        // The job is recorded either way, to tell that it ran.
+        let sink = self.sink;
+        let out = self.out();
+        match sink {
+            Some(sink) => sink.put(&path, &bytes),
+            None => {
+                out.files.insert(path, std::sync::Arc::new(bytes));
+                Ok(())
+            }
+        }
+    }
+
+    /// [`Builder::add_file`] for a file that `write` writes piece by piece,
+    /// so that a large one need not be held whole when it goes to a sink.
+    pub fn add_file_with(
+        &mut self,
+        path: &str,
+        mut write: impl FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
         match self.sink {
             Some(sink) => {
-                // The job is still recorded, to tell that it ran.
                 self.out();
-                sink.put(&path, &bytes)
+                sink.put_with(path, &mut write)
             }
             None => {
-                self.out().files.insert(path, std::sync::Arc::new(bytes));
-                Ok(())
+                let mut bytes = Vec::new();
+                write(&mut bytes)?;
+                self.add_file(path, bytes)
             }
         }
     }
@@ -593,5 +616,42 @@ mod tests {
             assert_eq!(sites[0], sites[1]);
             assert_eq!(sites[0], sites[2]);
         }
+    }
+
+    /// `build` streams files into the output folder; `serve` keeps them in
+    /// memory: the same files either way.
+    #[test]
+    fn streamed_and_in_memory_sites_are_the_same() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let today = crate::Today {
+            as_of: Some("2026-11-28".into()),
+            source_date_epoch: None,
+        };
+        let out = std::env::temp_dir().join(format!("playbook-stream-{}", std::process::id()));
+        for public in [false, true] {
+            let _ = std::fs::remove_dir_all(&out);
+            let compiled = crate::compile(root, &today, public).unwrap();
+            let base = Some("https://example.org/pb/".to_owned());
+            let memory = crate::build_site(&compiled, public, base.clone()).unwrap();
+            crate::write_site(&compiled, public, base, &out).unwrap();
+            let mut on_disk = 0;
+            for entry in walkdir::WalkDir::new(&out) {
+                let entry = entry.unwrap();
+                let rel = entry
+                    .path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if entry.file_type().is_file() && rel != ".playbook-files" {
+                    on_disk += 1;
+                    let bytes = std::fs::read(entry.path()).unwrap();
+                    assert!(memory.get(&rel).is_some_and(|m| **m == bytes), "{rel}");
+                }
+            }
+            assert_eq!(on_disk, memory.len());
+            assert!(memory.contains_key("playbook.json") && memory.contains_key("sitemap.xml"));
+        }
+        std::fs::remove_dir_all(&out).unwrap();
     }
 }

@@ -37,7 +37,7 @@ pub fn jobs(b: &mut Builder) -> R {
 /// What depends on every page: search data and page, sitemap, `playbook.json`.
 pub fn finish(
     b: &mut Builder,
-    docs: &[search::Document],
+    docs: &[&search::Document],
     pages: &[String],
     entries: &BTreeMap<&str, BTreeMap<&str, &str>>,
 ) -> R {
@@ -2273,9 +2273,8 @@ fn calendar_feeds(b: &mut Builder) -> R {
 
 // ---------------------------------------------------------------- site files
 
-fn search_page(b: &mut Builder, docs: &[search::Document]) -> R {
-    let script = search::script(docs);
-    b.add_file("search/index.js", script.into_bytes())?;
+fn search_page(b: &mut Builder, docs: &[&search::Document]) -> R {
+    b.add_file_with("search/index.js", |w| search::write_script(docs, w))?;
     b.emit(
         PageSpec::new("search/index.html", "search.html", "search", "Search"),
         &Empty {},
@@ -2357,7 +2356,9 @@ fn json_entry<T: serde::Serialize>(b: &mut Builder, section: &'static str, e: &E
         scrub(&mut v, b.hidden_ids(), &keep);
     }
     // Pretty JSON, indented for its place two levels down in the file.
-    let text = serde_json::to_string_pretty(&v)?.replace('\n', "\n    ");
+    let mut text = serde_json::to_string_pretty(&v)?.replace('\n', "\n    ");
+    // Kept until the end of the build: without the slack of its growth.
+    text.shrink_to_fit();
     b.set_json(section, &e.id, text);
     Ok(())
 }
@@ -2366,15 +2367,8 @@ fn json_entry<T: serde::Serialize>(b: &mut Builder, section: &'static str, e: &E
 /// assembled from the entries the entity jobs made.
 fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>) -> R {
     let json = |s: &str| serde_json::to_string(s).expect("a string serializes");
-    // Sorted keys, as a JSON object's would be; written into one buffer,
+    // Sorted keys, as a JSON object's would be; written piece by piece,
     // since the entries of a large playbook add up to tens of megabytes.
-    let size: usize = entries
-        .values()
-        .flat_map(|m| m.values())
-        .map(|v| v.len() + 64)
-        .sum();
-    let mut out = String::with_capacity(size + 1024);
-    out.push_str("{\n");
     let sections = [
         "budgets",
         "calendars",
@@ -2388,33 +2382,31 @@ fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>
         "title",
         "today",
     ];
-    for (n, key) in sections.iter().enumerate() {
-        out.push_str("  ");
-        out.push_str(&json(key));
-        out.push_str(": ");
-        match *key {
-            "public" => out.push_str(if b.g.public { "true" } else { "false" }),
-            "title" => out.push_str(&json(&b.site.title)),
-            "today" => out.push_str(&json(&b.g.today.to_string())),
-            section => match entries.get(section) {
-                Some(items) if !items.is_empty() => {
-                    out.push_str("{\n");
-                    for (i, (id, v)) in items.iter().enumerate() {
-                        out.push_str("    ");
-                        out.push_str(&json(id));
-                        out.push_str(": ");
-                        out.push_str(v);
-                        out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+    let (public, title, today) = (b.g.public, json(&b.site.title), json(&b.g.today.to_string()));
+    b.add_file_with("playbook.json", |out| {
+        out.write_all(b"{\n")?;
+        for (n, key) in sections.iter().enumerate() {
+            write!(out, "  {}: ", json(key))?;
+            match *key {
+                "public" => out.write_all(if public { b"true" } else { b"false" })?,
+                "title" => out.write_all(title.as_bytes())?,
+                "today" => out.write_all(today.as_bytes())?,
+                section => match entries.get(section) {
+                    Some(items) if !items.is_empty() => {
+                        out.write_all(b"{\n")?;
+                        for (i, (id, v)) in items.iter().enumerate() {
+                            write!(out, "    {}: {v}", json(id))?;
+                            out.write_all(if i + 1 < items.len() { b",\n" } else { b"\n" })?;
+                        }
+                        out.write_all(b"  }")?;
                     }
-                    out.push_str("  }");
-                }
-                _ => out.push_str("{}"),
-            },
+                    _ => out.write_all(b"{}")?,
+                },
+            }
+            out.write_all(if n + 1 < sections.len() { b",\n" } else { b"\n" })?;
         }
-        out.push_str(if n + 1 < sections.len() { ",\n" } else { "\n" });
-    }
-    out.push_str("}\n");
-    b.add_file("playbook.json", out.into_bytes())
+        out.write_all(b"}\n")
+    })
 }
 
 #[cfg(test)]

@@ -7,10 +7,8 @@ use serde::Serialize;
 /// Longest body text kept per document, in characters.
 const BODY_CHARS: usize = 600;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Document {
-    /// Unique id.
-    pub id: usize,
     pub title: String,
     /// What it is: role, goal, event, ...
     pub kind: String,
@@ -27,7 +25,6 @@ impl Document {
             short.push('…');
         }
         Document {
-            id: 0,
             title,
             kind: kind.into(),
             url,
@@ -37,14 +34,36 @@ impl Document {
     }
 }
 
-/// `search/index.js`: the documents as a global for the search page.
-pub fn script(docs: &[Document]) -> String {
-    let mut docs = docs.to_vec();
-    for (i, d) in docs.iter_mut().enumerate() {
-        d.id = i;
+/// A document as the search page reads it, numbered.
+#[derive(Serialize)]
+struct Numbered<'a> {
+    id: usize,
+    title: &'a str,
+    kind: &'a str,
+    url: &'a str,
+    summary: &'a str,
+    body: &'a str,
+}
+
+/// Writes `search/index.js`: the documents as a global for the search
+/// page, one at a time (the data of a large playbook is megabytes).
+pub fn write_script(docs: &[&Document], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    w.write_all(b"window.PLAYBOOK_SEARCH = [")?;
+    for (id, d) in docs.iter().enumerate() {
+        if id > 0 {
+            w.write_all(b",")?;
+        }
+        let json = serde_json::to_string(&Numbered {
+            id,
+            title: &d.title,
+            kind: &d.kind,
+            url: &d.url,
+            summary: &d.summary,
+            body: &d.body,
+        })
+        .expect("documents serialize");
+        // The JSON sits in a script file, not inline HTML, but keep it inert anyway.
+        w.write_all(json.replace('<', "\\u003c").as_bytes())?;
     }
-    let json = serde_json::to_string(&docs).expect("documents serialize");
-    // The JSON sits in a script file, not inline HTML, but keep it inert anyway.
-    let json = json.replace('<', "\\u003c");
-    format!("window.PLAYBOOK_SEARCH = {json};\n")
+    w.write_all(b"];\n")
 }
