@@ -611,7 +611,12 @@ fn metrics(b: &mut Builder) -> R {
         // Targets from key results that use this metric (visible goals only).
         let mut targets = Vec::new();
         let mut target_points: BTreeMap<Date, Decimal> = BTreeMap::new();
-        for g in visible(b, Kind::Goal, &b.g.raw.goals) {
+        // The goals that refer to the metric, not all goals: a metric page
+        // costs the same however many goals the playbook has.
+        let users: Vec<&Entity<crate::model::content::Goal>> = referring(b, Kind::Metric, &e.id, Kind::Goal)
+            .filter_map(|id| b.g.goal(id))
+            .collect();
+        for g in users {
             for kr in &g.data.key_results {
                 let k = &kr.value;
                 if k.metric.as_ref().map(|x| x.value.as_str()) != Some(e.id.as_str()) {
@@ -783,15 +788,22 @@ fn campaigns(b: &mut Builder) -> R {
         let body = b.body(&path, e);
         let name = text(&c.name);
         let dates = campaign_dates(c);
-        let lines = budget_lines(b, |l| l.campaign.as_ref().is_some_and(|x| x.value == e.id));
+        // The budgets that refer to the campaign, not all budgets.
+        let budgets: Vec<_> = referring(b, Kind::Campaign, &e.id, Kind::Budget)
+            .filter_map(|id| b.g.budget(id))
+            .collect();
+        let of_campaign =
+            |l: &crate::model::budget::BudgetLine| l.campaign.as_ref().is_some_and(|x| x.value == e.id);
+        let lines: Vec<LineRow> = budget_line_entities(b, &budgets, of_campaign)
+            .into_iter()
+            .map(|(e, l)| line_row(b, e, l))
+            .collect();
         // Cost from visible budgets only: internal amounts stay out of public builds.
         // Costs are summed per currency; ROI only when cost and revenue
         // share one currency (there is no exchange-rate table).
         let mut costs: BTreeMap<&'static str, (Decimal, Option<Currency>)> = BTreeMap::new();
         let mut uses_planned = false;
-        for (budget, line) in
-            budget_line_entities(b, |l| l.campaign.as_ref().is_some_and(|x| x.value == e.id))
-        {
+        for (budget, line) in budget_line_entities(b, &budgets, of_campaign) {
             let cur = budget_currency(b, budget);
             let amount = match line.actual.as_ref().and_then(|a| parse_decimal(&a.value.0).ok()) {
                 Some(a) => a,
@@ -978,18 +990,14 @@ fn budget_currency(b: &Builder, e: &Entity<crate::model::budget::Budget>) -> Opt
 
 fn budget_line_entities<'a>(
     b: &Builder<'a>,
+    budgets: &[&'a Entity<crate::model::budget::Budget>],
     keep: impl Fn(&crate::model::budget::BudgetLine) -> bool,
 ) -> Vec<(
     &'a Entity<crate::model::budget::Budget>,
     &'a crate::model::budget::BudgetLine,
 )> {
     let mut out = Vec::new();
-    for e in
-        b.g.raw
-            .budgets
-            .iter()
-            .filter(|e| b.g.visible(Kind::Budget, &e.id))
-    {
+    for &e in budgets.iter().filter(|e| b.g.visible(Kind::Budget, &e.id)) {
         for line in e.data.lines.iter().flat_map(|l| l.value.iter()) {
             if keep(&line.value) {
                 out.push((e, &line.value));
@@ -997,6 +1005,17 @@ fn budget_line_entities<'a>(
         }
     }
     out
+}
+
+/// Ids of the visible entities of kind `from` that refer to `(kind, id)`,
+/// in id order.
+fn referring<'a>(b: &'a Builder, kind: Kind, id: &str, from: Kind) -> impl Iterator<Item = &'a str> {
+    b.g.backlinks
+        .get(&(kind, id.to_owned()))
+        .into_iter()
+        .flatten()
+        .filter(move |(k, i)| *k == from && b.g.visible(*k, i))
+        .map(|(_, i)| i.as_str())
 }
 
 fn line_row(
@@ -1031,13 +1050,6 @@ fn line_row(
         actual: actual.map(|a| format::money(a, cur.as_ref())),
         over: actual.is_some_and(|a| a > planned),
     }
-}
-
-fn budget_lines(b: &Builder, keep: impl Fn(&crate::model::budget::BudgetLine) -> bool) -> Vec<LineRow> {
-    budget_line_entities(b, keep)
-        .into_iter()
-        .map(|(e, l)| line_row(b, e, l))
-        .collect()
 }
 
 fn sums(e: &Entity<crate::model::budget::Budget>) -> (Decimal, Decimal, Decimal) {
