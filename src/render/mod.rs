@@ -411,7 +411,7 @@ impl<'g> Builder<'g> {
     }
 
     /// Ids of entities left out of this build (and shown under no kind).
-    pub fn hidden_ids(&self) -> &std::collections::BTreeSet<String> {
+    pub fn hidden_ids(&self) -> &'g std::collections::BTreeSet<String> {
         self.shared.hidden.get_or_init(|| {
             let r = self.g.raw;
             let shown: std::collections::BTreeSet<&str> = Kind::ALL

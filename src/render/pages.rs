@@ -2352,26 +2352,61 @@ fn scrub(v: &mut serde_json::Value, hidden: &BTreeSet<String>, keep: &dyn Fn(Kin
 /// empty fields, with the Markdown body; in public builds without anything
 /// naming a hidden entity.
 fn json_entry<T: serde::Serialize>(b: &mut Builder, section: &'static str, e: &Entity<T>) -> R {
+    if b.sink.is_some() {
+        // A build writes `playbook.json` from the entities at the end.
+        return Ok(());
+    }
+    let text = entry_text(b.g, b.hidden_ids(), e)?;
+    b.set_json(section, &e.id, text);
+    Ok(())
+}
+
+/// The entry text of [`json_entry`].
+fn entry_text<T: serde::Serialize>(
+    g: &crate::graph::Graph,
+    hidden: &BTreeSet<String>,
+    e: &Entity<T>,
+) -> serde_json::Result<String> {
     let mut v = serde_json::to_value(&e.data)?;
     if let Some(obj) = v.as_object_mut() {
         obj.retain(|_, x| !x.is_null() && x.as_array().is_none_or(|a| !a.is_empty()));
         if let Some(body) = &e.body {
             obj.insert(
                 "body".into(),
-                b.g.raw.sources.get(e.file).text[body.clone()].trim().into(),
+                g.raw.sources.get(e.file).text[body.clone()].trim().into(),
             );
         }
     }
-    if b.g.public {
-        let g = b.g;
+    if g.public {
         let keep = |k: Kind, id: &str| g.visible(k, id);
-        scrub(&mut v, b.hidden_ids(), &keep);
+        scrub(&mut v, hidden, &keep);
     }
     // Pretty JSON, indented for its place two levels down in the file.
     let mut text = serde_json::to_string_pretty(&v)?.replace('\n', "\n    ");
     // Kept until the end of the build: without the slack of its growth.
     text.shrink_to_fit();
-    b.set_json(section, &e.id, text);
+    Ok(text)
+}
+
+/// Writes the entries of a section of `playbook.json` made from `list`,
+/// a few hundred at a time and those in parallel, so that the entries are
+/// never all in memory at once.
+fn write_entries<T: serde::Serialize + Sync>(
+    g: &crate::graph::Graph,
+    hidden: &BTreeSet<String>,
+    list: &[&Entity<T>],
+    write: &mut dyn FnMut(&str, &str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    for chunk in list.chunks(512) {
+        let texts: Vec<String> = chunk
+            .par_iter()
+            .map(|e| entry_text(g, hidden, e))
+            .collect::<serde_json::Result<_>>()?;
+        for (e, text) in chunk.iter().zip(&texts) {
+            write(&e.id, text)?;
+        }
+    }
     Ok(())
 }
 
@@ -2394,31 +2429,62 @@ fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>
         "title",
         "today",
     ];
-    let (public, title, today) = (b.g.public, json(&b.site.title), json(&b.g.today.to_string()));
+    let (g, hidden, streamed) = (b.g, b.hidden_ids(), b.sink.is_some());
+    let (title, today) = (json(&b.site.title), json(&g.today.to_string()));
     b.add_file_with("playbook.json", |out| {
         out.write_all(b"{\n")?;
         for (n, key) in sections.iter().enumerate() {
             write!(out, "  {}: ", json(key))?;
             match *key {
-                "public" => out.write_all(if public { b"true" } else { b"false" })?,
+                "public" => out.write_all(if g.public { b"true" } else { b"false" })?,
                 "title" => out.write_all(title.as_bytes())?,
                 "today" => out.write_all(today.as_bytes())?,
-                section => match entries.get(section) {
-                    Some(items) if !items.is_empty() => {
-                        out.write_all(b"{\n")?;
-                        for (i, (id, v)) in items.iter().enumerate() {
-                            write!(out, "    {}: {v}", json(id))?;
-                            out.write_all(if i + 1 < items.len() { b",\n" } else { b"\n" })?;
+                section => {
+                    let mut count = 0;
+                    let mut entry = |id: &str, v: &str| -> std::io::Result<()> {
+                        out.write_all(if count == 0 { b"{\n" } else { b",\n" })?;
+                        count += 1;
+                        write!(out, "    {}: {v}", json(id))
+                    };
+                    if streamed {
+                        section_entries(g, hidden, section, &mut entry)?;
+                    } else {
+                        for (id, v) in entries.get(section).into_iter().flatten() {
+                            entry(id, v)?;
                         }
-                        out.write_all(b"  }")?;
                     }
-                    _ => out.write_all(b"{}")?,
-                },
+                    out.write_all(if count == 0 { b"{}" } else { b"\n  }" })?;
+                }
             }
             out.write_all(if n + 1 < sections.len() { b",\n" } else { b"\n" })?;
         }
         out.write_all(b"}\n")
     })
+}
+
+/// The entries of one section of `playbook.json`, made from the entities
+/// (when a build's jobs did not keep them).
+fn section_entries(
+    g: &crate::graph::Graph,
+    hidden: &BTreeSet<String>,
+    section: &str,
+    entry: &mut dyn FnMut(&str, &str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    fn shown<'e, T>(g: &crate::graph::Graph, kind: Kind, list: &'e [Entity<T>]) -> Vec<&'e Entity<T>> {
+        list.iter().filter(|e| g.visible(kind, &e.id)).collect()
+    }
+    let r = g.raw;
+    match section {
+        "budgets" => write_entries(g, hidden, &shown(g, Kind::Budget, &r.budgets), entry),
+        "calendars" => write_entries(g, hidden, &shown(g, Kind::Calendar, &r.calendars), entry),
+        "campaigns" => write_entries(g, hidden, &shown(g, Kind::Campaign, &r.campaigns), entry),
+        "goals" => write_entries(g, hidden, &shown(g, Kind::Goal, &r.goals), entry),
+        "metrics" => write_entries(g, hidden, &shown(g, Kind::Metric, &r.metrics), entry),
+        "pages" => write_entries(g, hidden, &shown(g, Kind::Page, &r.pages), entry),
+        "personas" => write_entries(g, hidden, &shown(g, Kind::Persona, &r.personas), entry),
+        "roles" => write_entries(g, hidden, &shown(g, Kind::Role, &r.roles), entry),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
