@@ -463,6 +463,15 @@ impl<'a> Graph<'a> {
     /// Every occurrence of the calendar's events inside the horizon (recurring
     /// ones expanded, `except` dates skipped), sorted by date and time.
     pub fn occurrences(&self, calendar_id: &str) -> Vec<Occurrence> {
+        self.occurrences_where(calendar_id, &|_| true)
+    }
+
+    /// [`Graph::occurrences`] of the events that `keep` accepts only.
+    pub fn occurrences_where(
+        &self,
+        calendar_id: &str,
+        keep: &dyn Fn(&crate::model::calendar::Event) -> bool,
+    ) -> Vec<Occurrence> {
         let Some(cal) = self.calendar(calendar_id) else {
             return Vec::new();
         };
@@ -476,6 +485,9 @@ impl<'a> Graph<'a> {
         let mut out = Vec::new();
         for (i, ev) in cal.data.events.iter().flat_map(|v| v.value.iter()).enumerate() {
             let v = &ev.value;
+            if !keep(v) {
+                continue;
+            }
             // (start, timed, written with an offset: expanded in UTC)
             let start: Option<(DateTime, bool, bool)> = match (&v.date, &v.start) {
                 (Some(d), _) => parse_date(&d.value.0)

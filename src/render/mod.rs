@@ -76,6 +76,10 @@ pub struct JobOutput {
     pub json: Option<(&'static str, String, String)>,
 }
 
+/// Every job's output; shared, so that `serve` can keep the outputs of
+/// one build while making the next.
+pub type Outputs = BTreeMap<Job, std::sync::Arc<JobOutput>>;
+
 /// Which jobs to run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Selection {
@@ -133,7 +137,7 @@ pub fn render_jobs(
     theme: &Theme,
     options: &Options,
     selection: &Selection,
-) -> anyhow::Result<BTreeMap<Job, JobOutput>> {
+) -> anyhow::Result<Outputs> {
     render_jobs_into(graph, theme, options, selection, None)
 }
 
@@ -145,7 +149,7 @@ fn render_jobs_into(
     options: &Options,
     selection: &Selection,
     out: Option<&dyn Output>,
-) -> anyhow::Result<BTreeMap<Job, JobOutput>> {
+) -> anyhow::Result<Outputs> {
     // Every shard walks the same jobs in the same order and renders every
     // n-th of those selected; their outputs are disjoint and merged by job,
     // so the result does not depend on how many threads there are.
@@ -164,9 +168,9 @@ fn render_jobs_into(
             Ok(b.outputs)
         })
         .collect();
-    let mut outputs = BTreeMap::new();
+    let mut outputs = Outputs::new();
     for part in parts {
-        outputs.extend(part?);
+        outputs.extend(part?.into_iter().map(|(job, o)| (job, std::sync::Arc::new(o))));
     }
     Ok(outputs)
 }
@@ -186,9 +190,43 @@ pub fn finish(
     graph: &Graph,
     theme: &Theme,
     options: &Options,
-    outputs: &BTreeMap<Job, JobOutput>,
+    outputs: &Outputs,
 ) -> anyhow::Result<SiteFiles> {
-    let mut files = site_wide(graph, theme, options, outputs, None)?;
+    let files = site_wide(graph, theme, options, outputs, None)?;
+    Ok(with_jobs_and_statics(files, theme, outputs))
+}
+
+/// A file made when it is first asked for.
+pub type Deferred = Box<dyn FnOnce() -> Vec<u8> + Send>;
+
+/// [`finish`] for `serve`: the files made from every job's output (search
+/// data, sitemap, `playbook.json`) are made only when first asked for,
+/// from `outputs`; a rebuild then costs what the change touches.
+pub fn finish_deferred(
+    graph: &Graph,
+    theme: &Theme,
+    options: &Options,
+    outputs: &std::sync::Arc<Outputs>,
+) -> anyhow::Result<(SiteFiles, Vec<(String, Deferred)>)> {
+    let shared = Shared::default();
+    let mut b = Builder::new(
+        graph,
+        theme,
+        options,
+        Selection::Only(Default::default()),
+        &shared,
+    );
+    b.current = Some(Job::NotFound);
+    b.outputs.insert(Job::NotFound, JobOutput::default());
+    pages::search_page(&mut b)?;
+    let deferred = pages::deferred(&b, outputs.clone());
+    let files = b.outputs.remove(&Job::NotFound).unwrap_or_default().files;
+    Ok((with_jobs_and_statics(files, theme, outputs), deferred))
+}
+
+/// `files` with every job's files (which win) and the static files (which
+/// do not).
+fn with_jobs_and_statics(mut files: SiteFiles, theme: &Theme, outputs: &Outputs) -> SiteFiles {
     for output in outputs.values() {
         for (path, bytes) in &output.files {
             files.insert(path.clone(), bytes.clone());
@@ -197,7 +235,7 @@ pub fn finish(
     for (path, bytes) in &theme.statics {
         files.entry(path.clone()).or_insert_with(|| bytes.clone());
     }
-    Ok(files)
+    files
 }
 
 /// The files made from every job's output: search data, sitemap,
@@ -206,7 +244,7 @@ fn site_wide(
     graph: &Graph,
     theme: &Theme,
     options: &Options,
-    outputs: &BTreeMap<Job, JobOutput>,
+    outputs: &Outputs,
     out: Option<&dyn Output>,
 ) -> anyhow::Result<SiteFiles> {
     let shared = Shared::default();
@@ -529,10 +567,12 @@ impl<'g> Builder<'g> {
     }
 
     /// [`Builder::add_file`] for a file that `write` writes piece by piece,
-    /// so that a large one need not be held whole when it goes to a sink.
+    /// so that a large one need not be held whole when it goes to a sink;
+    /// `size` is about how large it will be.
     pub fn add_file_with(
         &mut self,
         path: &str,
+        size: usize,
         mut write: impl FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> anyhow::Result<()> {
         match self.sink {
@@ -541,7 +581,7 @@ impl<'g> Builder<'g> {
                 sink.put_with(path, &mut write)
             }
             None => {
-                let mut bytes = Vec::new();
+                let mut bytes = Vec::with_capacity(size);
                 write(&mut bytes)?;
                 self.add_file(path, bytes)
             }

@@ -41,7 +41,8 @@ pub fn finish(
     pages: &[String],
     entries: &BTreeMap<&str, BTreeMap<&str, &str>>,
 ) -> R {
-    search_page(b, docs)?;
+    search_data(b, docs)?;
+    search_page(b)?;
     sitemap(b, pages)?;
     playbook_json(b, entries)
 }
@@ -843,11 +844,11 @@ fn campaigns(b: &mut Builder) -> R {
             .map(|(a, cur)| format::money(*a, cur.as_ref()))
             .collect::<Vec<_>>()
             .join(" + ");
-        let events = occ(b)
-            .pick(occ(b).by_campaign.get(&e.id))
+        let events: Vec<Occurrence> = occurrences_of(b, Scope::Campaign(&e.id))
             .into_iter()
             .map(|o| o.1)
             .collect();
+        let has_schedule = !events.is_empty();
         let mut spec = PageSpec::new(path.clone(), "campaign.html", "campaigns", name.clone());
         spec.description =
             dates.map(|r| format!("{name}: {} – {}", format::date(r.start), format::date(r.end)));
@@ -888,10 +889,7 @@ fn campaigns(b: &mut Builder) -> R {
             cost_uses_planned: uses_planned,
             revenue: revenue.map(|r| format::money(r, revenue_currency.as_ref())),
             roi,
-            schedule: occ(b)
-                .by_campaign
-                .contains_key(&e.id)
-                .then(|| format!("schedule/campaigns/{}/index.html", e.id)),
+            schedule: has_schedule.then(|| format!("schedule/campaigns/{}/index.html", e.id)),
             body: body.html,
         };
         b.emit(spec, &data)?;
@@ -1668,9 +1666,7 @@ fn role(b: &mut Builder, e: &Entity<Role>, host: &str) -> R {
         education: opt_text(&r.education),
         posting,
         duties_feed,
-        schedule: occ(b)
-            .by_owner
-            .contains_key(&e.id)
+        schedule: (!occurrences_of(b, Scope::Owner(&e.id)).is_empty())
             .then(|| format!("schedule/roles/{}/index.html", e.id)),
         body: body.html,
     };
@@ -1972,6 +1968,14 @@ impl OccurrenceIndex {
 }
 
 fn occurrence_index(b: &Builder) -> OccurrenceIndex {
+    occurrence_index_where(b, &|_, _| true)
+}
+
+/// The occurrences of the events (of a calendar, by id) that `keep` accepts.
+fn occurrence_index_where(
+    b: &Builder,
+    keep: &dyn Fn(&str, &crate::model::calendar::Event) -> bool,
+) -> OccurrenceIndex {
     let mut tagged = Vec::new();
     for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
         let events: Vec<&crate::model::calendar::Event> = cal
@@ -2006,7 +2010,7 @@ fn occurrence_index(b: &Builder) -> OccurrenceIndex {
                 recurring: ev.repeat.is_some(),
             })
             .collect();
-        for o in b.g.occurrences(&cal.id) {
+        for o in b.g.occurrences_where(&cal.id, &|ev| keep(&cal.id, ev)) {
             let (Some(ev), Some(base)) = (events.get(o.event), prepared.get(o.event)) else {
                 continue;
             };
@@ -2037,6 +2041,37 @@ fn occurrence_index(b: &Builder) -> OccurrenceIndex {
         index.all.push((date, occ));
     }
     index
+}
+
+/// Whose occurrences a page shows.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    Owner(&'a str),
+    Campaign(&'a str),
+    Calendar(&'a str),
+}
+
+/// The occurrences a page of `scope` shows, in the schedule's order: from
+/// the build's index when every page is rendered (or the index exists),
+/// else expanded for those events alone (a `serve` rebuild of a few pages
+/// need not expand every calendar).
+fn occurrences_of(b: &Builder, scope: Scope) -> Vec<(Date, Occurrence)> {
+    if b.selection == super::Selection::All || b.shared.occurrences.get().is_some() {
+        let index = occ(b);
+        let ids = match scope {
+            Scope::Owner(id) => index.by_owner.get(id),
+            Scope::Campaign(id) => index.by_campaign.get(id),
+            Scope::Calendar(id) => index.by_calendar.get(id),
+        };
+        return index.pick(ids);
+    }
+    let is = |x: &Option<crate::model::Located<String>>, id: &str| x.as_ref().is_some_and(|x| x.value == id);
+    occurrence_index_where(b, &|cal, ev| match scope {
+        Scope::Owner(id) => is(&ev.owner, id),
+        Scope::Campaign(id) => is(&ev.campaign, id),
+        Scope::Calendar(id) => cal == id,
+    })
+    .all
 }
 
 fn occ(b: &Builder) -> std::sync::Arc<OccurrenceIndex> {
@@ -2119,8 +2154,8 @@ fn schedule(b: &mut Builder) -> R {
     if visible(b, Kind::Calendar, &b.g.raw.calendars).is_empty() || !b.selects(scheduled) {
         return Ok(());
     }
-    let index = occ(b);
     if b.begin(Job::Schedule) {
+        let index = occ(b);
         // Views: every calendar, and the roles and campaigns that have events.
         let mut views = Vec::new();
         for e in visible(b, Kind::Calendar, &b.g.raw.calendars) {
@@ -2202,13 +2237,16 @@ fn schedule(b: &mut Builder) -> R {
             url: format!("calendars/{}.ics", cal.id),
             kind: "ics".into(),
         }];
-        scoped_schedule(b, spec, scope, index.pick(index.by_calendar.get(&cal.id)))?;
+        let occurrences = occurrences_of(b, Scope::Calendar(&cal.id));
+        scoped_schedule(b, spec, scope, occurrences)?;
     }
-    for e in visible(b, Kind::Role, &b.g.raw.roles)
-        .into_iter()
-        .filter(|e| index.by_owner.contains_key(&e.id))
-    {
+    // The roles and campaigns that have events.
+    for e in visible(b, Kind::Role, &b.g.raw.roles) {
         if !b.begin(Job::RoleSchedule(e.id.clone())) {
+            continue;
+        }
+        let occurrences = occurrences_of(b, Scope::Owner(&e.id));
+        if occurrences.is_empty() {
             continue;
         }
         let spec = PageSpec::new(
@@ -2217,18 +2255,14 @@ fn schedule(b: &mut Builder) -> R {
             "schedule",
             format!("Schedule: {}", text(&e.data.title)),
         );
-        scoped_schedule(
-            b,
-            spec,
-            b.link(Kind::Role, &e.id),
-            index.pick(index.by_owner.get(&e.id)),
-        )?;
+        scoped_schedule(b, spec, b.link(Kind::Role, &e.id), occurrences)?;
     }
-    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns)
-        .into_iter()
-        .filter(|e| index.by_campaign.contains_key(&e.id))
-    {
+    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns) {
         if !b.begin(Job::CampaignSchedule(e.id.clone())) {
+            continue;
+        }
+        let occurrences = occurrences_of(b, Scope::Campaign(&e.id));
+        if occurrences.is_empty() {
             continue;
         }
         let spec = PageSpec::new(
@@ -2237,12 +2271,7 @@ fn schedule(b: &mut Builder) -> R {
             "schedule",
             format!("Schedule: {}", text(&e.data.name)),
         );
-        scoped_schedule(
-            b,
-            spec,
-            b.link(Kind::Campaign, &e.id),
-            index.pick(index.by_campaign.get(&e.id)),
-        )?;
+        scoped_schedule(b, spec, b.link(Kind::Campaign, &e.id), occurrences)?;
     }
     Ok(())
 }
@@ -2285,8 +2314,16 @@ fn calendar_feeds(b: &mut Builder) -> R {
 
 // ---------------------------------------------------------------- site files
 
-fn search_page(b: &mut Builder, docs: &[&search::Document]) -> R {
-    b.add_file_with("search/index.js", |w| search::write_script(docs, w))?;
+fn search_data(b: &mut Builder, docs: &[&search::Document]) -> R {
+    let size = docs
+        .iter()
+        .map(|d| d.body.len() + d.title.len() + d.url.len() + 96)
+        .sum();
+    b.add_file_with("search/index.js", size, |w| search::write_script(docs, w))
+}
+
+/// The search page; its data is `search/index.js`.
+pub fn search_page(b: &mut Builder) -> R {
     b.emit(
         PageSpec::new("search/index.html", "search.html", "search", "Search"),
         &Empty {},
@@ -2309,21 +2346,26 @@ fn sitemap(b: &mut Builder, pages: &[String]) -> R {
     let Some(base) = b.base_url.clone() else {
         return Ok(());
     };
+    b.add_file("sitemap.xml", sitemap_xml(&base, pages).into_bytes())
+}
+
+/// `sitemap.xml` of `pages` under the absolute URL `base`.
+fn sitemap_xml(base: &str, pages: &[String]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut pages = pages.to_vec();
-    pages.push("search/index.html".into());
+    let mut pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+    pages.push("search/index.html");
     pages.sort();
     for p in pages {
-        let loc = format!("{base}{}", p.strip_suffix("index.html").unwrap_or(&p));
+        let loc = format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p));
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
             super::markdown::escape_attr(&loc)
         ));
     }
     xml.push_str("</urlset>\n");
-    b.add_file("sitemap.xml", xml.into_bytes())
+    xml
 }
 
 /// Removes every string that names a hidden entity (`id` or `id#kr`), and
@@ -2395,7 +2437,7 @@ fn write_entries<T: serde::Serialize + Sync>(
     g: &crate::graph::Graph,
     hidden: &BTreeSet<String>,
     list: &[&Entity<T>],
-    write: &mut dyn FnMut(&str, &str) -> std::io::Result<()>,
+    write: &mut EntrySink,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     for chunk in list.chunks(512) {
@@ -2413,10 +2455,43 @@ fn write_entries<T: serde::Serialize + Sync>(
 /// `playbook.json`: every entity of the build as the loader read it,
 /// assembled from the entries the entity jobs made.
 fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>) -> R {
+    let (g, hidden, streamed) = (b.g, b.hidden_ids(), b.sink.is_some());
+    let title = b.site.title.clone();
+    let size = entries
+        .values()
+        .flat_map(|m| m.values())
+        .map(|v| v.len() + 64)
+        .sum();
+    b.add_file_with("playbook.json", size, |out| {
+        write_playbook_json(out, &title, g.today, g.public, &mut |section, entry| {
+            if streamed {
+                section_entries(g, hidden, section, entry)
+            } else {
+                for (id, v) in entries.get(section).into_iter().flatten() {
+                    entry(id, v)?;
+                }
+                Ok(())
+            }
+        })
+    })
+}
+
+/// A callback that receives one `(id, entry)` of a section.
+type EntrySink<'a> = dyn FnMut(&str, &str) -> std::io::Result<()> + 'a;
+
+/// Writes `playbook.json`; `sections` gives the entries of each entity
+/// section, in id order.
+fn write_playbook_json(
+    out: &mut dyn std::io::Write,
+    title: &str,
+    today: Date,
+    public: bool,
+    sections: &mut dyn FnMut(&str, &mut EntrySink) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let json = |s: &str| serde_json::to_string(s).expect("a string serializes");
     // Sorted keys, as a JSON object's would be; written piece by piece,
     // since the entries of a large playbook add up to tens of megabytes.
-    let sections = [
+    let keys = [
         "budgets",
         "calendars",
         "campaigns",
@@ -2429,37 +2504,74 @@ fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>
         "title",
         "today",
     ];
-    let (g, hidden, streamed) = (b.g, b.hidden_ids(), b.sink.is_some());
-    let (title, today) = (json(&b.site.title), json(&g.today.to_string()));
-    b.add_file_with("playbook.json", |out| {
-        out.write_all(b"{\n")?;
-        for (n, key) in sections.iter().enumerate() {
-            write!(out, "  {}: ", json(key))?;
-            match *key {
-                "public" => out.write_all(if g.public { b"true" } else { b"false" })?,
-                "title" => out.write_all(title.as_bytes())?,
-                "today" => out.write_all(today.as_bytes())?,
-                section => {
-                    let mut count = 0;
-                    let mut entry = |id: &str, v: &str| -> std::io::Result<()> {
-                        out.write_all(if count == 0 { b"{\n" } else { b",\n" })?;
-                        count += 1;
-                        write!(out, "    {}: {v}", json(id))
-                    };
-                    if streamed {
-                        section_entries(g, hidden, section, &mut entry)?;
-                    } else {
-                        for (id, v) in entries.get(section).into_iter().flatten() {
-                            entry(id, v)?;
-                        }
-                    }
-                    out.write_all(if count == 0 { b"{}" } else { b"\n  }" })?;
-                }
+    out.write_all(b"{\n")?;
+    for (n, key) in keys.iter().enumerate() {
+        write!(out, "  {}: ", json(key))?;
+        match *key {
+            "public" => out.write_all(if public { b"true" } else { b"false" })?,
+            "title" => out.write_all(json(title).as_bytes())?,
+            "today" => out.write_all(json(&today.to_string()).as_bytes())?,
+            section => {
+                let mut count = 0;
+                sections(section, &mut |id, v| {
+                    out.write_all(if count == 0 { b"{\n" } else { b",\n" })?;
+                    count += 1;
+                    write!(out, "    {}: {v}", json(id))
+                })?;
+                out.write_all(if count == 0 { b"{}" } else { b"\n  }" })?;
             }
-            out.write_all(if n + 1 < sections.len() { b",\n" } else { b"\n" })?;
         }
-        out.write_all(b"}\n")
-    })
+        out.write_all(if n + 1 < keys.len() { b",\n" } else { b"\n" })?;
+    }
+    out.write_all(b"}\n")
+}
+
+/// The site-wide data files of a build whose job outputs are `outputs`,
+/// each made only when it is first asked for (by `serve`): search data,
+/// `playbook.json`, and the sitemap when the base URL is known. The same
+/// bytes as a build makes.
+pub fn deferred(b: &Builder, outputs: std::sync::Arc<super::Outputs>) -> Vec<(String, super::Deferred)> {
+    let mut files: Vec<(String, super::Deferred)> = Vec::new();
+    let o = outputs.clone();
+    files.push((
+        "search/index.js".into(),
+        Box::new(move || {
+            let docs: Vec<&search::Document> = o.values().flat_map(|x| x.search.iter()).collect();
+            let mut bytes = Vec::new();
+            search::write_script(&docs, &mut bytes).expect("writing to memory");
+            bytes
+        }),
+    ));
+    if let Some(base) = b.base_url.clone() {
+        let o = outputs.clone();
+        files.push((
+            "sitemap.xml".into(),
+            Box::new(move || {
+                let pages: Vec<String> = o.values().flat_map(|x| x.pages.iter().cloned()).collect();
+                sitemap_xml(&base, &pages).into_bytes()
+            }),
+        ));
+    }
+    let (title, today, public) = (b.site.title.clone(), b.g.today, b.g.public);
+    files.push((
+        "playbook.json".into(),
+        Box::new(move || {
+            let mut entries: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+            for (section, id, text) in outputs.values().filter_map(|x| x.json.as_ref()) {
+                entries.entry(section).or_default().insert(id, text);
+            }
+            let mut bytes = Vec::new();
+            write_playbook_json(&mut bytes, &title, today, public, &mut |section, entry| {
+                for (id, v) in entries.get(section).into_iter().flatten() {
+                    entry(id, v)?;
+                }
+                Ok(())
+            })
+            .expect("writing to memory");
+            bytes
+        }),
+    ));
+    files
 }
 
 /// The entries of one section of `playbook.json`, made from the entities
@@ -2468,7 +2580,7 @@ fn section_entries(
     g: &crate::graph::Graph,
     hidden: &BTreeSet<String>,
     section: &str,
-    entry: &mut dyn FnMut(&str, &str) -> std::io::Result<()>,
+    entry: &mut EntrySink,
 ) -> std::io::Result<()> {
     fn shown<'e, T>(g: &crate::graph::Graph, kind: Kind, list: &'e [Entity<T>]) -> Vec<&'e Entity<T>> {
         list.iter().filter(|e| g.visible(kind, &e.id)).collect()

@@ -145,11 +145,12 @@ fn file_response(
     }
     let body = if html {
         Body::from(inject(
-            &file.bytes,
+            &file.bytes(),
             snapshot.failure.as_deref().map(Vec::as_slice),
         ))
     } else {
-        Body::from(file.bytes.as_ref().clone())
+        // Shared with the site, not copied (`playbook.json` can be tens of megabytes).
+        Body::from(axum::body::Bytes::from_owner(ArcBytes(file.bytes())))
     };
     let mut response = Response::new(body);
     let h = response.headers_mut();
@@ -165,9 +166,18 @@ fn file_response(
     response
 }
 
+/// A served file's bytes as a response body owns them.
+struct ArcBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 fn not_found(snapshot: &Snapshot, status: StatusCode) -> Response {
     let body = match snapshot.site.get("404.html") {
-        Some(page) => inject(&page.bytes, snapshot.failure.as_deref().map(Vec::as_slice)),
+        Some(page) => inject(&page.bytes(), snapshot.failure.as_deref().map(Vec::as_slice)),
         None => inject(
             b"<!DOCTYPE html><title>Not found</title><body><h1>Not found</h1></body>",
             snapshot.failure.as_deref().map(Vec::as_slice),

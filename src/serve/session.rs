@@ -5,17 +5,72 @@
 use crate::diag::{Diagnostic, Severity, output};
 use crate::graph::Ref;
 use crate::load::Kind;
-use crate::render::{Job, JobOutput, Selection, SiteFiles};
+use crate::render::{Job, Selection, SiteFiles};
 use crate::source::SourceMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One file of the served site.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Served {
-    pub bytes: Arc<Vec<u8>>,
+    content: Content,
     pub etag: String,
+}
+
+#[derive(Clone)]
+enum Content {
+    Ready(Arc<Vec<u8>>),
+    /// Made when first asked for (the files made from every page).
+    Later(Arc<Later>),
+}
+
+struct Later {
+    bytes: std::sync::OnceLock<Arc<Vec<u8>>>,
+    make: std::sync::Mutex<Option<crate::render::Deferred>>,
+}
+
+impl Served {
+    fn ready(bytes: Arc<Vec<u8>>, etag: String) -> Served {
+        Served {
+            content: Content::Ready(bytes),
+            etag,
+        }
+    }
+
+    fn later(make: crate::render::Deferred, etag: String) -> Served {
+        Served {
+            content: Content::Later(Arc::new(Later {
+                bytes: std::sync::OnceLock::new(),
+                make: std::sync::Mutex::new(Some(make)),
+            })),
+            etag,
+        }
+    }
+
+    /// The file's bytes, made now if this is their first use.
+    pub fn bytes(&self) -> Arc<Vec<u8>> {
+        match &self.content {
+            Content::Ready(bytes) => bytes.clone(),
+            Content::Later(later) => later
+                .bytes
+                .get_or_init(|| {
+                    let make = later.make.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    Arc::new(make.map(|make| make()).unwrap_or_default())
+                })
+                .clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Served {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match &self.content {
+            Content::Ready(bytes) => format!("{} bytes", bytes.len()),
+            Content::Later(_) => "made when asked for".into(),
+        };
+        write!(f, "Served({what}, {})", self.etag)
+    }
 }
 
 /// The site as served: path (relative to the site root) → file.
@@ -70,7 +125,7 @@ pub struct Session {
     generation: u64,
     /// What each job rendered last time; jobs not affected by a change are
     /// reused from here.
-    outputs: BTreeMap<Job, JobOutput>,
+    outputs: Arc<crate::render::Outputs>,
     /// The reference edges of the last good build: for each entity, the
     /// entities that refer to it.
     backlinks: BTreeMap<Ref, BTreeSet<Ref>>,
@@ -118,7 +173,7 @@ impl Session {
             failure: None,
             warnings: Vec::new(),
             generation: 0,
-            outputs: BTreeMap::new(),
+            outputs: Arc::default(),
             backlinks: BTreeMap::new(),
             kinds: BTreeSet::new(),
             today: None,
@@ -183,7 +238,7 @@ impl Session {
             });
         }
         let full = self.outputs.is_empty() || changed.is_empty();
-        let (files, rendered) = match self.render(&compiled, names.as_deref(), full) {
+        let (files, deferred, rendered) = match self.render(&compiled, names.as_deref(), full) {
             Ok(r) => r,
             Err(e) => {
                 // A template error: shown like a diagnostic, the old site stays.
@@ -229,12 +284,18 @@ impl Session {
                 Some(old) if !changed_out.contains(path) => old.clone(),
                 // A changed file gets a new tag from the build's number:
                 // hashing tens of megabytes on every edit would cost more.
-                _ => Served {
-                    etag: format!("\"{:x}-{}-{:x}\"", self.started, self.generation, bytes.len()),
-                    bytes: bytes.clone(),
-                },
+                _ => Served::ready(
+                    bytes.clone(),
+                    format!("\"{:x}-{}-{:x}\"", self.started, self.generation, bytes.len()),
+                ),
             };
             served.insert(path.clone(), entry);
+        }
+        // Made from every page: new with every build.
+        for (path, make) in deferred {
+            let etag = format!("\"{:x}-{}-d\"", self.started, self.generation);
+            changed_out.insert(path.clone());
+            served.insert(path, Served::later(make, etag));
         }
         drop_later(std::mem::replace(&mut self.site, files));
         drop_later(std::mem::replace(&mut self.served, Arc::new(served)));
@@ -260,7 +321,11 @@ impl Session {
         compiled: &crate::Compiled,
         changed: Option<&[String]>,
         full: bool,
-    ) -> anyhow::Result<(SiteFiles, BTreeSet<String>)> {
+    ) -> anyhow::Result<(
+        SiteFiles,
+        Vec<(String, crate::render::Deferred)>,
+        BTreeSet<String>,
+    )> {
         let theme = crate::theme::Theme::for_playbook(&compiled.raw)?;
         let mut graph = crate::graph::Graph::new(&compiled.raw, compiled.today, self.options.public);
         let options = crate::render::Options {
@@ -285,7 +350,10 @@ impl Session {
         let fresh = crate::render::render_jobs(&graph, &theme, &options, &selection)?;
         // Taken, not copied: if anything below fails the session is left
         // without outputs, and the next rebuild renders everything.
-        let mut outputs = std::mem::take(&mut self.outputs);
+        // The files served from the last build may still need its outputs:
+        // then the map is copied (its values are shared, not copied).
+        let mut outputs =
+            Arc::try_unwrap(std::mem::take(&mut self.outputs)).unwrap_or_else(|shared| (*shared).clone());
         if selection == Selection::All {
             drop_later(std::mem::take(&mut outputs));
         }
@@ -296,7 +364,8 @@ impl Session {
         }
         let rendered: BTreeSet<String> = fresh.values().flat_map(|o| o.files.keys().cloned()).collect();
         outputs.extend(fresh);
-        let files = crate::render::finish(&graph, &theme, &options, &outputs)?;
+        let outputs = Arc::new(outputs);
+        let (files, deferred) = crate::render::finish_deferred(&graph, &theme, &options, &outputs)?;
         self.outputs = outputs;
         drop_later(std::mem::replace(
             &mut self.backlinks,
@@ -304,7 +373,7 @@ impl Session {
         ));
         self.kinds = kinds;
         self.today = Some(compiled.today);
-        Ok((files, rendered))
+        Ok((files, deferred, rendered))
     }
 
     /// The site being served (the last good one).
@@ -522,7 +591,7 @@ mod tests {
         let served: SiteFiles = session
             .site()
             .iter()
-            .map(|(k, v)| (k.clone(), v.bytes.clone()))
+            .map(|(k, v)| (k.clone(), v.bytes()))
             .collect();
         assert_eq!(served, full_build(&root));
 
@@ -590,7 +659,7 @@ mod tests {
             let served: SiteFiles = session
                 .site()
                 .iter()
-                .map(|(k, v)| (k.clone(), v.bytes.clone()))
+                .map(|(k, v)| (k.clone(), v.bytes()))
                 .collect();
             let full = full_build(&root);
             let differing: Vec<&String> = full.keys().filter(|k| served.get(*k) != full.get(*k)).collect();
@@ -600,6 +669,33 @@ mod tests {
                 path.display()
             );
         }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// Search data and `playbook.json` are made from every page: a rebuild
+    /// leaves them to be made when asked for, with a build's bytes.
+    #[test]
+    fn files_made_from_every_page_wait_until_asked_for() {
+        let root = sample("deferred");
+        let (mut session, _) = Session::start(&root, options()).unwrap();
+        edit(
+            &root.join("content/pages/mission.md"),
+            "\n---\n",
+            "\n---\nA new first line.\n",
+        );
+        let out = session.rebuild(&[root.join("content/pages/mission.md")]).unwrap();
+        assert!(out.ok);
+        let site = session.site();
+        for path in ["playbook.json", "search/index.js"] {
+            assert!(format!("{:?}", site[path]).contains("when asked for"), "{path}");
+            assert!(out.changed.contains(path), "{path}");
+        }
+        let compiled = crate::compile(&root, &options().today, false).unwrap();
+        let full = crate::build_site(&compiled, false, None).unwrap();
+        for path in ["playbook.json", "search/index.js"] {
+            assert_eq!(site[path].bytes(), full[path], "{path}");
+        }
+        assert!(String::from_utf8_lossy(&site["playbook.json"].bytes()).contains("A new first line."));
         std::fs::remove_dir_all(&root).unwrap();
     }
 
@@ -618,7 +714,7 @@ mod tests {
         let served: SiteFiles = session
             .site()
             .iter()
-            .map(|(k, v)| (k.clone(), v.bytes.clone()))
+            .map(|(k, v)| (k.clone(), v.bytes()))
             .collect();
         assert_eq!(
             served,
@@ -648,7 +744,7 @@ mod tests {
         let served: SiteFiles = session
             .site()
             .iter()
-            .map(|(k, v)| (k.clone(), v.bytes.clone()))
+            .map(|(k, v)| (k.clone(), v.bytes()))
             .collect();
         assert_eq!(served, full);
         std::fs::remove_dir_all(&root).unwrap();
