@@ -104,6 +104,14 @@ pub struct Outcome {
     pub millis: u128,
 }
 
+/// What a rebuild rendered: the site's files, those made when first asked
+/// for, and the files rendered again.
+type Rendered = (
+    SiteFiles,
+    Vec<(String, crate::render::Deferred)>,
+    BTreeSet<String>,
+);
+
 /// Settings of a session.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -321,11 +329,7 @@ impl Session {
         compiled: &crate::Compiled,
         changed: Option<&[String]>,
         full: bool,
-    ) -> anyhow::Result<(
-        SiteFiles,
-        Vec<(String, crate::render::Deferred)>,
-        BTreeSet<String>,
-    )> {
+    ) -> anyhow::Result<Rendered> {
         let theme = crate::theme::Theme::for_playbook(&compiled.raw)?;
         let mut graph = crate::graph::Graph::new(&compiled.raw, compiled.today, self.options.public);
         let options = crate::render::Options {
