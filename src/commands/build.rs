@@ -47,5 +47,8 @@ pub fn run(global: &Global, args: &BuildArgs, cwd: &Path) -> anyhow::Result<Exit
             stats.removed
         );
     }
+    // The process ends next: the operating system takes the memory back
+    // at once, faster than freeing every string of a large playbook.
+    std::mem::forget(compiled);
     Ok(ExitCode::SUCCESS)
 }
