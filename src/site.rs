@@ -415,23 +415,19 @@ mod tests {
         let _ = std::fs::remove_dir_all(&out);
         let old = "abcdefghij".repeat(10_000);
         let cases = [
-            ("same.txt", old.clone(), false),
-            ("longer.txt", format!("{old}tail"), true),
-            ("shorter.txt", old[..old.len() - 1].to_owned(), true),
-            (
-                "middle.txt",
-                format!("{}X{}", &old[..50_000], &old[50_001..]),
-                true,
-            ),
-            ("empty.txt", String::new(), true),
+            ("same.txt", old.clone()),
+            ("longer.txt", format!("{old}tail")),
+            ("shorter.txt", old[..old.len() - 1].to_owned()),
+            ("middle.txt", format!("{}X{}", &old[..50_000], &old[50_001..])),
+            ("empty.txt", String::new()),
         ];
         let writer = Writer::new(&out);
-        for (name, _, _) in &cases {
+        for (name, _) in &cases {
             writer.stage(name, old.as_bytes()).unwrap();
         }
         writer.commit().unwrap();
         let writer = Writer::new(&out);
-        for (name, text, _) in &cases {
+        for (name, text) in &cases {
             writer
                 .stage_with(name, &mut |w| {
                     for piece in text.as_bytes().chunks(7_777) {
@@ -446,7 +442,7 @@ mod tests {
             .unwrap();
         let stats = writer.commit().unwrap();
         assert_eq!((stats.written, stats.unchanged), (5, 1));
-        for (name, text, _) in &cases {
+        for (name, text) in &cases {
             assert_eq!(&std::fs::read_to_string(out.join(name)).unwrap(), text, "{name}");
         }
         assert_eq!(std::fs::read_to_string(out.join("new/file.txt")).unwrap(), "new");

@@ -209,15 +209,7 @@ pub fn finish_deferred(
     outputs: &std::sync::Arc<Outputs>,
 ) -> anyhow::Result<(SiteFiles, Vec<(String, Deferred)>)> {
     let shared = Shared::default();
-    let mut b = Builder::new(
-        graph,
-        theme,
-        options,
-        Selection::Only(Default::default()),
-        &shared,
-    );
-    b.current = Some(Job::NotFound);
-    b.outputs.insert(Job::NotFound, JobOutput::default());
+    let mut b = Builder::site_wide(graph, theme, options, &shared);
     pages::search_page(&mut b)?;
     let deferred = pages::deferred(&b, outputs.clone());
     let files = b.outputs.remove(&Job::NotFound).unwrap_or_default().files;
@@ -248,23 +240,9 @@ fn site_wide(
     out: Option<&dyn Output>,
 ) -> anyhow::Result<SiteFiles> {
     let shared = Shared::default();
-    let mut b = Builder::new(
-        graph,
-        theme,
-        options,
-        Selection::Only(Default::default()),
-        &shared,
-    );
-    let docs: Vec<&search::Document> = outputs.values().flat_map(|o| o.search.iter()).collect();
-    let mut entries: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
-    for (section, id, text) in outputs.values().filter_map(|o| o.json.as_ref()) {
-        entries.entry(section).or_default().insert(id, text);
-    }
-    let pages: Vec<String> = outputs.values().flat_map(|o| o.pages.iter().cloned()).collect();
+    let mut b = Builder::site_wide(graph, theme, options, &shared);
     b.sink = out;
-    b.current = Some(Job::NotFound);
-    b.outputs.insert(Job::NotFound, JobOutput::default());
-    pages::finish(&mut b, &docs, &pages, &entries)?;
+    pages::finish(&mut b, outputs)?;
     Ok(b.outputs.remove(&Job::NotFound).unwrap_or_default().files)
 }
 
@@ -404,6 +382,15 @@ impl<'g> Builder<'g> {
             met: 0,
         };
         b.site.nav = b.nav();
+        b
+    }
+
+    /// A builder for the files made from every job's output; they go to
+    /// the 404 page's job, which has no such files of its own.
+    fn site_wide(g: &'g Graph<'g>, theme: &'g Theme, options: &Options, shared: &'g Shared) -> Self {
+        let mut b = Builder::new(g, theme, options, Selection::Only(Default::default()), shared);
+        b.current = Some(Job::NotFound);
+        b.outputs.insert(Job::NotFound, JobOutput::default());
         b
     }
 

@@ -35,16 +35,43 @@ pub fn jobs(b: &mut Builder) -> R {
 }
 
 /// What depends on every page: search data and page, sitemap, `playbook.json`.
-pub fn finish(
-    b: &mut Builder,
-    docs: &[&search::Document],
-    pages: &[String],
-    entries: &BTreeMap<&str, BTreeMap<&str, &str>>,
-) -> R {
-    search_data(b, docs)?;
+pub fn finish(b: &mut Builder, outputs: &super::Outputs) -> R {
+    search_data(b, &documents(outputs))?;
     search_page(b)?;
-    sitemap(b, pages)?;
-    playbook_json(b, entries)
+    sitemap(b, &page_paths(outputs))?;
+    playbook_json(b, &json_entries(outputs))
+}
+
+/// Every job's search documents, in job order.
+fn documents(outputs: &super::Outputs) -> Vec<&search::Document> {
+    outputs.values().flat_map(|o| o.search.iter()).collect()
+}
+
+/// Every job's HTML pages.
+fn page_paths(outputs: &super::Outputs) -> Vec<&str> {
+    outputs
+        .values()
+        .flat_map(|o| o.pages.iter().map(String::as_str))
+        .collect()
+}
+
+/// The jobs' entries of `playbook.json`: section → id → entry.
+type Entries<'a> = BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>;
+
+fn json_entries(outputs: &super::Outputs) -> Entries<'_> {
+    let mut entries = Entries::new();
+    for (section, id, text) in outputs.values().filter_map(|o| o.json.as_ref()) {
+        entries.entry(section).or_default().insert(id, text);
+    }
+    entries
+}
+
+/// Hands the entries of `section` to `entry`, in id order.
+fn each_entry(entries: &Entries, section: &str, entry: &mut EntrySink) -> std::io::Result<()> {
+    for (id, v) in entries.get(section).into_iter().flatten() {
+        entry(id, v)?;
+    }
+    Ok(())
 }
 
 fn text(v: &Option<crate::model::Located<String>>) -> String {
@@ -2342,7 +2369,7 @@ fn not_found(b: &mut Builder) -> R {
 
 /// `sitemap.xml` needs absolute URLs: it is written only when the base URL
 /// is known (`base_url` or `--base-url`).
-fn sitemap(b: &mut Builder, pages: &[String]) -> R {
+fn sitemap(b: &mut Builder, pages: &[&str]) -> R {
     let Some(base) = b.base_url.clone() else {
         return Ok(());
     };
@@ -2350,11 +2377,11 @@ fn sitemap(b: &mut Builder, pages: &[String]) -> R {
 }
 
 /// `sitemap.xml` of `pages` under the absolute URL `base`.
-fn sitemap_xml(base: &str, pages: &[String]) -> String {
+fn sitemap_xml(base: &str, pages: &[&str]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+    let mut pages = pages.to_vec();
     pages.push("search/index.html");
     pages.sort();
     for p in pages {
@@ -2454,7 +2481,7 @@ fn write_entries<T: serde::Serialize + Sync>(
 
 /// `playbook.json`: every entity of the build as the loader read it,
 /// assembled from the entries the entity jobs made.
-fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>) -> R {
+fn playbook_json(b: &mut Builder, entries: &Entries) -> R {
     let (g, hidden, streamed) = (b.g, b.hidden_ids(), b.sink.is_some());
     let title = b.site.title.clone();
     let size = entries
@@ -2467,10 +2494,7 @@ fn playbook_json(b: &mut Builder, entries: &BTreeMap<&str, BTreeMap<&str, &str>>
             if streamed {
                 section_entries(g, hidden, section, entry)
             } else {
-                for (id, v) in entries.get(section).into_iter().flatten() {
-                    entry(id, v)?;
-                }
-                Ok(())
+                each_entry(entries, section, entry)
             }
         })
     })
@@ -2536,9 +2560,8 @@ pub fn deferred(b: &Builder, outputs: std::sync::Arc<super::Outputs>) -> Vec<(St
     files.push((
         "search/index.js".into(),
         Box::new(move || {
-            let docs: Vec<&search::Document> = o.values().flat_map(|x| x.search.iter()).collect();
             let mut bytes = Vec::new();
-            search::write_script(&docs, &mut bytes).expect("writing to memory");
+            search::write_script(&documents(&o), &mut bytes).expect("writing to memory");
             bytes
         }),
     ));
@@ -2546,26 +2569,17 @@ pub fn deferred(b: &Builder, outputs: std::sync::Arc<super::Outputs>) -> Vec<(St
         let o = outputs.clone();
         files.push((
             "sitemap.xml".into(),
-            Box::new(move || {
-                let pages: Vec<String> = o.values().flat_map(|x| x.pages.iter().cloned()).collect();
-                sitemap_xml(&base, &pages).into_bytes()
-            }),
+            Box::new(move || sitemap_xml(&base, &page_paths(&o)).into_bytes()),
         ));
     }
     let (title, today, public) = (b.site.title.clone(), b.g.today, b.g.public);
     files.push((
         "playbook.json".into(),
         Box::new(move || {
-            let mut entries: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
-            for (section, id, text) in outputs.values().filter_map(|x| x.json.as_ref()) {
-                entries.entry(section).or_default().insert(id, text);
-            }
+            let entries = json_entries(&outputs);
             let mut bytes = Vec::new();
             write_playbook_json(&mut bytes, &title, today, public, &mut |section, entry| {
-                for (id, v) in entries.get(section).into_iter().flatten() {
-                    entry(id, v)?;
-                }
-                Ok(())
+                each_entry(&entries, section, entry)
             })
             .expect("writing to memory");
             bytes
