@@ -287,6 +287,35 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     std::fs::remove_dir_all(&root).unwrap();
 }
 
+/// A template that fails while pages are already being written: the files
+/// written aside are removed and the previous site stays as it was.
+#[test]
+fn a_build_that_fails_while_rendering_leaves_the_previous_site_untouched() {
+    let root = sample_copy("failed-render");
+    let out = root.join("public");
+    assert_eq!(build(&root, &out, &[]).status.code(), Some(0));
+    let before = read_tree(&out);
+    // Every page changes (the site title is on each), and role pages fail.
+    let settings = root.join("playbook.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, text.replacen("title: ", "title: Renamed ", 1)).unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/role.html"),
+        "{{ page.title }} {{ no_such_value.field }}",
+    )
+    .unwrap();
+    let failed = build(&root, &out, &[]);
+    assert_ne!(failed.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&failed.stderr).contains("role.html"),
+        "{}",
+        String::from_utf8_lossy(&failed.stderr)
+    );
+    assert_eq!(read_tree(&out), before, "nothing changed, nothing left aside");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
 #[test]
 fn a_public_build_holds_nothing_internal() {
     let root = sample_copy("public");
