@@ -125,6 +125,17 @@ fn serves_the_site_with_types_etags_and_a_404() {
         header(&headers, "content-type"),
         Some("text/calendar; charset=utf-8")
     );
+    // Made from every page when first asked for.
+    let (status, headers, body) = get(s.port, "/playbook.json", &[]);
+    assert_eq!(status, 200);
+    assert_eq!(
+        header(&headers, "content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert!(body.starts_with("{\n  \"budgets\": {") && body.contains("\"social-media-manager\""));
+    let (status, _, body) = get(s.port, "/search/index.js", &[]);
+    assert_eq!(status, 200);
+    assert!(body.starts_with("window.PLAYBOOK_SEARCH = [{\"id\":0,"));
     let (status, _, body) = get(s.port, "/no/such/page/", &[]);
     assert_eq!(status, 404);
     assert!(body.contains("Page not found"), "the site's 404 page");
