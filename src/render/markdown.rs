@@ -26,7 +26,9 @@ pub struct Rendered {
     pub html: String,
     /// Level-2 and level-3 headings, in order.
     pub toc: Vec<TocEntry>,
-    /// The words, for search.
+    /// The words, for search: whitespace collapsed, and cut after one
+    /// character more than a search document keeps (enough to tell that
+    /// it was cut).
     pub text: String,
 }
 
@@ -217,8 +219,28 @@ fn render_with(markdown: &str, links: &dyn LinkResolver, fast: bool) -> Rendered
     Rendered {
         html: clean.unwrap_or_else(|| sanitizer().clean(&html).to_string()),
         toc,
-        text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+        text: words(&text, super::search::BODY_CHARS + 1),
     }
+}
+
+/// The words of `text` with single spaces between them, up to `max` characters.
+fn words(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars >= max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars().take(max.saturating_sub(chars)) {
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
 }
 
 /// Rewrites Markdown source so that `@kind/id` links (and images) whose
@@ -503,6 +525,16 @@ mod tests {
             )
         ) {
             assert_same(&pieces.concat());
+        }
+    }
+
+    proptest::proptest! {
+        /// The words kept for search are the start of all the words.
+        #[test]
+        fn words_are_the_start_of_all_words(text in "[a-zé \n\t]{0,60}", max in 0usize..40) {
+            let all = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let start: String = all.chars().take(max).collect();
+            proptest::prop_assert_eq!(words(&text, max), start);
         }
     }
 }

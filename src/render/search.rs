@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// Longest body text kept per document, in characters.
-const BODY_CHARS: usize = 600;
+pub const BODY_CHARS: usize = 600;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {
