@@ -369,6 +369,7 @@ struct Task {
     kind: Kind,
     id: String,
     file: FileId,
+    /// A `.md` file (the others are YAML).
     markdown: bool,
 }
 
@@ -385,34 +386,26 @@ enum Loaded {
 }
 
 fn parse_task(cache: &LoadCache, sources: &SourceMap, t: &Task) -> Loaded {
-    fn md<T: DeserializeOwned + Default + Clone + Send + Sync + 'static>(
+    /// A Markdown file with front matter, or a YAML file.
+    fn entity<T: DeserializeOwned + Default + Clone + Send + Sync + 'static>(
         cache: &LoadCache,
         sources: &SourceMap,
         t: &Task,
     ) -> Parsed<T> {
-        parse_one(cache, sources, t.file, |sink| {
-            parse_md_entity(sources, t.file, t.id.clone(), sink, false)
-        })
-    }
-    fn yaml<T: DeserializeOwned + Default + Clone + Send + Sync + 'static>(
-        cache: &LoadCache,
-        sources: &SourceMap,
-        t: &Task,
-    ) -> Parsed<T> {
-        parse_one(cache, sources, t.file, |sink| {
-            parse_yaml_entity(sources, t.file, t.id.clone(), sink)
+        parse_one(cache, sources, t.file, |sink| match t.markdown {
+            true => parse_md_entity(sources, t.file, t.id.clone(), sink, false),
+            false => parse_yaml_entity(sources, t.file, t.id.clone(), sink),
         })
     }
     match t.kind {
-        Kind::Page => Loaded::Page(md(cache, sources, t)),
-        Kind::Persona => Loaded::Persona(md(cache, sources, t)),
-        Kind::Campaign => Loaded::Campaign(md(cache, sources, t)),
-        Kind::Role => Loaded::Role(md(cache, sources, t)),
-        Kind::Goal if t.markdown => Loaded::Goal(md(cache, sources, t)),
-        Kind::Goal => Loaded::Goal(yaml(cache, sources, t)),
-        Kind::Metric => Loaded::Metric(yaml(cache, sources, t)),
-        Kind::Budget => Loaded::Budget(yaml(cache, sources, t)),
-        Kind::Calendar => Loaded::Calendar(yaml(cache, sources, t)),
+        Kind::Page => Loaded::Page(entity(cache, sources, t)),
+        Kind::Persona => Loaded::Persona(entity(cache, sources, t)),
+        Kind::Campaign => Loaded::Campaign(entity(cache, sources, t)),
+        Kind::Role => Loaded::Role(entity(cache, sources, t)),
+        Kind::Goal => Loaded::Goal(entity(cache, sources, t)),
+        Kind::Metric => Loaded::Metric(entity(cache, sources, t)),
+        Kind::Budget => Loaded::Budget(entity(cache, sources, t)),
+        Kind::Calendar => Loaded::Calendar(entity(cache, sources, t)),
     }
 }
 
