@@ -615,6 +615,21 @@ fn slugish(stem: &str) -> String {
     if out.is_empty() { "my-id".into() } else { out }
 }
 
+/// A path's components with `/` between them: how files are named.
+fn name_of(path: &Path) -> String {
+    let parts: Vec<_> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
+}
+
+/// `path` relative to `root`, named as the loader names files; `None` when
+/// it is outside the root.
+pub fn relative_name(root: &Path, path: &Path) -> Option<String> {
+    path.strip_prefix(root).ok().map(name_of)
+}
+
 /// Reads a file into the source map. A file that is not UTF-8 is kept (as
 /// lossy text, for positions) and reported; `None` means it cannot be used.
 fn read_source(
@@ -635,13 +650,7 @@ fn read_source_cached(
     sink: &mut Sink,
     cache: &LoadCache,
 ) -> anyhow::Result<Option<FileId>> {
-    let name = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    let name = name_of(path.strip_prefix(root).unwrap_or(path));
     if cache.changed.as_ref().is_some_and(|c| !c.contains(&name))
         && let Some(cached) = cache.files.get(&name)
     {

@@ -215,7 +215,10 @@ impl Session {
         // After the first build the watcher says what changed: other files
         // are taken from the cache without reading them again. A path
         // outside the root means nothing is trusted.
-        let names: Option<Vec<String>> = changed.iter().map(|p| relative_name(&self.root, p)).collect();
+        let names: Option<Vec<String>> = changed
+            .iter()
+            .map(|p| crate::load::relative_name(&self.root, p))
+            .collect();
         self.cache.changed = names
             .as_ref()
             .filter(|n| !n.is_empty() && !self.outputs.is_empty())
@@ -408,17 +411,6 @@ fn drop_later<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("drop".into())
         .spawn(move || drop(value));
-}
-
-/// `path` relative to `root`, with `/` between components (how the loader
-/// names files); `None` when it is outside the root.
-fn relative_name(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<_> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect();
-    Some(parts.join("/"))
 }
 
 /// The entities that changed files (named relative to the root) hold, or
@@ -873,9 +865,12 @@ mod tests {
         );
         let root = Path::new("/pb");
         assert_eq!(
-            relative_name(root, &root.join("content/roles/team/smm.md")).as_deref(),
+            crate::load::relative_name(root, &root.join("content/roles/team/smm.md")).as_deref(),
             Some("content/roles/team/smm.md")
         );
-        assert_eq!(relative_name(root, Path::new("/elsewhere/x.md")), None);
+        assert_eq!(
+            crate::load::relative_name(root, Path::new("/elsewhere/x.md")),
+            None
+        );
     }
 }
