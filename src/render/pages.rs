@@ -2269,36 +2269,10 @@ fn schedule(b: &mut Builder) -> R {
     }
     // The roles and campaigns that have events.
     for e in visible(b, Kind::Role, &b.g.raw.roles) {
-        if !b.begin(Job::RoleSchedule(e.id.clone())) {
-            continue;
-        }
-        let occurrences = occurrences_of(b, Scope::Owner(&e.id));
-        if occurrences.is_empty() {
-            continue;
-        }
-        let spec = PageSpec::new(
-            format!("schedule/roles/{}/index.html", e.id),
-            "schedule.html",
-            "schedule",
-            format!("Schedule: {}", text(&e.data.title)),
-        );
-        scoped_schedule(b, spec, b.link(Kind::Role, &e.id), occurrences)?;
+        entity_schedule(b, Kind::Role, &e.id, text(&e.data.title))?;
     }
     for e in visible(b, Kind::Campaign, &b.g.raw.campaigns) {
-        if !b.begin(Job::CampaignSchedule(e.id.clone())) {
-            continue;
-        }
-        let occurrences = occurrences_of(b, Scope::Campaign(&e.id));
-        if occurrences.is_empty() {
-            continue;
-        }
-        let spec = PageSpec::new(
-            format!("schedule/campaigns/{}/index.html", e.id),
-            "schedule.html",
-            "schedule",
-            format!("Schedule: {}", text(&e.data.name)),
-        );
-        scoped_schedule(b, spec, b.link(Kind::Campaign, &e.id), occurrences)?;
+        entity_schedule(b, Kind::Campaign, &e.id, text(&e.data.name))?;
     }
     Ok(())
 }
@@ -2307,6 +2281,28 @@ fn schedule(b: &mut Builder) -> R {
 fn upcoming(b: &Builder, occ: &[(Date, Occurrence)]) -> Vec<Occurrence> {
     let from = occ.partition_point(|(d, _)| *d < b.g.today);
     occ[from..].iter().take(30).map(|(_, o)| o.clone()).collect()
+}
+
+/// The schedule page of a role (its events) or a campaign, when it has events.
+fn entity_schedule(b: &mut Builder, kind: Kind, id: &str, name: String) -> R {
+    let (job, scope) = match kind {
+        Kind::Role => (Job::RoleSchedule(id.to_owned()), Scope::Owner(id)),
+        _ => (Job::CampaignSchedule(id.to_owned()), Scope::Campaign(id)),
+    };
+    if !b.begin(job) {
+        return Ok(());
+    }
+    let occurrences = occurrences_of(b, scope);
+    if occurrences.is_empty() {
+        return Ok(());
+    }
+    let spec = PageSpec::new(
+        format!("schedule/{}/{id}/index.html", kind.folder()),
+        "schedule.html",
+        "schedule",
+        format!("Schedule: {name}"),
+    );
+    scoped_schedule(b, spec, b.link(kind, id), occurrences)
 }
 
 /// A schedule of one calendar, role or campaign: its months with events
