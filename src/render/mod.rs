@@ -96,10 +96,14 @@ impl Selection {
     }
 }
 
-/// Renders every page, feed and file of the site.
+/// Renders every page, feed and file of the site: every job, then what
+/// depends on all of them (search data, sitemap, `playbook.json`), then the
+/// static files.
 pub fn render(graph: &Graph, theme: &Theme, options: &Options) -> anyhow::Result<SiteFiles> {
-    let outputs = render_jobs(graph, theme, options, &Selection::All)?;
-    finish(graph, theme, options, &outputs)
+    let shared = Shared::default();
+    let outputs = render_jobs_into(graph, theme, options, &Selection::All, None, &shared)?;
+    let files = site_wide(graph, theme, options, &outputs, None, &shared)?;
+    Ok(with_jobs_and_statics(files, theme, &outputs))
 }
 
 /// Where a build puts files as they are rendered (the site writer), so
@@ -120,8 +124,9 @@ pub trait Output: Sync {
 /// [`render`], handing every file to `out` as soon as it is made. The same
 /// files as [`render`] gives.
 pub fn render_into(graph: &Graph, theme: &Theme, options: &Options, out: &dyn Output) -> anyhow::Result<()> {
-    let outputs = render_jobs_into(graph, theme, options, &Selection::All, Some(out))?;
-    site_wide(graph, theme, options, &outputs, Some(out))?;
+    let shared = Shared::default();
+    let outputs = render_jobs_into(graph, theme, options, &Selection::All, Some(out), &shared)?;
+    site_wide(graph, theme, options, &outputs, Some(out), &shared)?;
     // A rendered file wins over a static one.
     for (path, bytes) in &theme.statics {
         if !out.has(path) {
@@ -138,22 +143,22 @@ pub fn render_jobs(
     options: &Options,
     selection: &Selection,
 ) -> anyhow::Result<Outputs> {
-    render_jobs_into(graph, theme, options, selection, None)
+    render_jobs_into(graph, theme, options, selection, None, &Shared::default())
 }
 
 /// [`render_jobs`]; with `out`, the jobs' files go there instead of into
-/// their outputs.
+/// their outputs. What is computed once per build goes to `shared`.
 fn render_jobs_into(
     graph: &Graph,
     theme: &Theme,
     options: &Options,
     selection: &Selection,
     out: Option<&dyn Output>,
+    shared: &Shared,
 ) -> anyhow::Result<Outputs> {
     // Every shard walks the same jobs in the same order and renders every
     // n-th of those selected; their outputs are disjoint and merged by job,
     // so the result does not depend on how many threads there are.
-    let shared = Shared::default();
     let mut shards = rayon::current_num_threads().max(1) * 4;
     if let Selection::Only(jobs) = selection {
         shards = shards.min(jobs.len()).max(1);
@@ -161,7 +166,7 @@ fn render_jobs_into(
     let parts: Vec<anyhow::Result<BTreeMap<Job, JobOutput>>> = (0..shards)
         .into_par_iter()
         .map(|k| {
-            let mut b = Builder::new(graph, theme, options, selection.clone(), &shared);
+            let mut b = Builder::new(graph, theme, options, selection.clone(), shared);
             b.shard = (k, shards);
             b.sink = out;
             pages::jobs(&mut b)?;
@@ -184,24 +189,13 @@ pub struct Shared {
     hidden: std::sync::OnceLock<std::collections::BTreeSet<String>>,
 }
 
-/// Assembles the site from every job's output, adding what depends on all
-/// of them (search data, sitemap, `playbook.json`) and the static files.
-pub fn finish(
-    graph: &Graph,
-    theme: &Theme,
-    options: &Options,
-    outputs: &Outputs,
-) -> anyhow::Result<SiteFiles> {
-    let files = site_wide(graph, theme, options, outputs, None)?;
-    Ok(with_jobs_and_statics(files, theme, outputs))
-}
-
 /// A file made when it is first asked for.
 pub type Deferred = Box<dyn FnOnce() -> Vec<u8> + Send>;
 
-/// [`finish`] for `serve`: the files made from every job's output (search
-/// data, sitemap, `playbook.json`) are made only when first asked for,
-/// from `outputs`; a rebuild then costs what the change touches.
+/// The site around `outputs` for `serve`, as [`render`] assembles it, but
+/// the files made from every job's output (search data, sitemap,
+/// `playbook.json`) are made only when first asked for; a rebuild then
+/// costs what the change touches.
 pub fn finish_deferred(
     graph: &Graph,
     theme: &Theme,
@@ -238,9 +232,9 @@ fn site_wide(
     options: &Options,
     outputs: &Outputs,
     out: Option<&dyn Output>,
+    shared: &Shared,
 ) -> anyhow::Result<SiteFiles> {
-    let shared = Shared::default();
-    let mut b = Builder::site_wide(graph, theme, options, &shared);
+    let mut b = Builder::site_wide(graph, theme, options, shared);
     b.sink = out;
     pages::finish(&mut b, outputs)?;
     Ok(b.outputs.remove(&Job::NotFound).unwrap_or_default().files)
