@@ -218,30 +218,44 @@ ZOLA_HOME = """{% extends "base.html" %}{% block content %}<h1>{{ config.title }
 """
 
 
+# Per peer: its configuration and templates, its two section files, and
+# the front matter of a page.
+PEERS = {
+    "hugo": {
+        "files": {
+            "hugo.toml": HUGO_CONFIG,
+            "layouts/_default/baseof.html": HUGO_BASEOF,
+            "layouts/_default/single.html": HUGO_SINGLE,
+            "layouts/_default/list.html": HUGO_LIST,
+            "layouts/index.html": HUGO_HOME,
+            "content/_index.md": "---\ntitle: Benchmark playbook\n---\n",
+            "content/pages/_index.md": "---\ntitle: All pages\n---\n",
+        },
+        "front": lambda kind, title: f"---\ntitle: {title}\ndate: 2026-03-01\nkind: {kind}\n---\n",
+    },
+    "zola": {
+        "files": {
+            "config.toml": ZOLA_CONFIG,
+            "templates/base.html": ZOLA_BASE,
+            "templates/page.html": ZOLA_PAGE,
+            "templates/section.html": ZOLA_SECTION,
+            "templates/index.html": ZOLA_HOME,
+            "content/_index.md": "+++\ntitle = \"Benchmark playbook\"\n+++\n",
+            "content/pages/_index.md": "+++\ntitle = \"All pages\"\n+++\n",
+        },
+        "front": lambda kind, title: (
+            f"+++\ntitle = \"{title}\"\ndate = 2026-03-01\n\n[extra]\nkind = \"{kind}\"\n+++\n"),
+    },
+}
+
+
 def write_peer(peer, entities, out):
+    spec = PEERS[peer]
+    for rel, text in spec["files"].items():
+        write(out, rel, text)
     url = lambda eid: f"/pages/{eid}/"
-    if peer == "hugo":
-        write(out, "hugo.toml", HUGO_CONFIG)
-        write(out, "layouts/_default/baseof.html", HUGO_BASEOF)
-        write(out, "layouts/_default/single.html", HUGO_SINGLE)
-        write(out, "layouts/_default/list.html", HUGO_LIST)
-        write(out, "layouts/index.html", HUGO_HOME)
-        write(out, "content/_index.md", "---\ntitle: Benchmark playbook\n---\n")
-        write(out, "content/pages/_index.md", "---\ntitle: All pages\n---\n")
-        for kind, eid, title, text in entities:
-            write(out, f"content/pages/{eid}.md",
-                  f"---\ntitle: {title}\ndate: 2026-03-01\nkind: {kind}\n---\n{peer_links(text, url)}")
-    else:
-        write(out, "config.toml", ZOLA_CONFIG)
-        write(out, "templates/base.html", ZOLA_BASE)
-        write(out, "templates/page.html", ZOLA_PAGE)
-        write(out, "templates/section.html", ZOLA_SECTION)
-        write(out, "templates/index.html", ZOLA_HOME)
-        write(out, "content/_index.md", "+++\ntitle = \"Benchmark playbook\"\n+++\n")
-        write(out, "content/pages/_index.md", "+++\ntitle = \"All pages\"\n+++\n")
-        for kind, eid, title, text in entities:
-            write(out, f"content/pages/{eid}.md",
-                  f"+++\ntitle = \"{title}\"\ndate = 2026-03-01\n\n[extra]\nkind = \"{kind}\"\n+++\n{peer_links(text, url)}")
+    for kind, eid, title, text in entities:
+        write(out, f"content/pages/{eid}.md", spec["front"](kind, title) + peer_links(text, url))
 
 
 def main():
