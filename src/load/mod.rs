@@ -325,31 +325,38 @@ fn absorb<T: Clone + Send + Sync + 'static>(
     sink: &mut Sink,
     parsed: Parsed<T>,
 ) -> Option<Entity<T>> {
-    let file = parsed.file;
-    for d in &parsed.diagnostics {
-        sink.push(d.clone());
-    }
-    for key in &parsed.follow_ups {
-        sink.follow_up(file, key.clone());
-    }
+    let Parsed {
+        file,
+        value,
+        diagnostics,
+        follow_ups,
+        fresh,
+        body_only,
+    } = parsed;
     if !cache.disabled {
         let source = sources.get(file);
-        if parsed.body_only {
+        if body_only {
             cache.body_only.insert(source.name.clone());
         }
-        if parsed.fresh {
+        if fresh {
             cache.files.insert(
                 source.name.clone(),
                 Cached {
                     text: source.text.clone(),
-                    value: Box::new(parsed.value.clone()),
-                    diagnostics: parsed.diagnostics,
-                    follow_ups: parsed.follow_ups,
+                    value: Box::new(value.clone()),
+                    diagnostics: diagnostics.clone(),
+                    follow_ups: follow_ups.clone(),
                 },
             );
         }
     }
-    parsed.value
+    for d in diagnostics {
+        sink.push(d);
+    }
+    for key in follow_ups {
+        sink.follow_up(file, key);
+    }
+    value
 }
 
 /// [`parse_one`] and [`absorb`] in one.
