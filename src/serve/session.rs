@@ -356,19 +356,24 @@ impl Session {
         };
         let fresh = crate::render::render_jobs(&graph, &theme, &options, &selection)?;
         // Taken, not copied: if anything below fails the session is left
-        // without outputs, and the next rebuild renders everything.
-        // The files served from the last build may still need its outputs:
-        // then the map is copied (its values are shared, not copied).
-        let mut outputs =
-            Arc::try_unwrap(std::mem::take(&mut self.outputs)).unwrap_or_else(|shared| (*shared).clone());
-        if selection == Selection::All {
-            drop_later(std::mem::take(&mut outputs));
-        }
-        if let Selection::Only(jobs) = &selection {
-            for job in jobs {
-                outputs.remove(job);
+        // without outputs, and the next rebuild renders everything. A full
+        // render replaces them all; otherwise the unaffected jobs' outputs
+        // are kept (the map is copied when the files served from the last
+        // build still hold it; its values are shared, not copied).
+        let previous = std::mem::take(&mut self.outputs);
+        let mut outputs = match &selection {
+            Selection::All => {
+                drop_later(previous);
+                crate::render::Outputs::new()
             }
-        }
+            Selection::Only(jobs) => {
+                let mut kept = Arc::try_unwrap(previous).unwrap_or_else(|shared| (*shared).clone());
+                for job in jobs {
+                    kept.remove(job);
+                }
+                kept
+            }
+        };
         let rendered: BTreeSet<String> = fresh.values().flat_map(|o| o.files.keys().cloned()).collect();
         outputs.extend(fresh);
         let outputs = Arc::new(outputs);
