@@ -817,21 +817,30 @@ fn campaigns(b: &mut Builder) -> R {
         let name = text(&c.name);
         let dates = campaign_dates(c);
         // The budgets that refer to the campaign, not all budgets.
-        let budgets: Vec<_> = referring(b, Kind::Campaign, &e.id, Kind::Budget)
+        // The lines of the visible budgets that name this campaign, found
+        // through the budgets that refer to it rather than all budgets.
+        let matched: Vec<(
+            &Entity<crate::model::budget::Budget>,
+            &crate::model::budget::BudgetLine,
+        )> = referring(b, Kind::Campaign, &e.id, Kind::Budget)
             .filter_map(|id| b.g.budget(id))
+            .flat_map(|budget| {
+                budget
+                    .data
+                    .lines
+                    .iter()
+                    .flat_map(|l| l.value.iter())
+                    .map(move |line| (budget, &line.value))
+            })
+            .filter(|(_, line)| line.campaign.as_ref().is_some_and(|x| x.value == e.id))
             .collect();
-        let of_campaign =
-            |l: &crate::model::budget::BudgetLine| l.campaign.as_ref().is_some_and(|x| x.value == e.id);
-        let lines: Vec<LineRow> = budget_line_entities(b, &budgets, of_campaign)
-            .into_iter()
-            .map(|(e, l)| line_row(b, e, l))
-            .collect();
+        let lines: Vec<LineRow> = matched.iter().map(|&(e, l)| line_row(b, e, l)).collect();
         // Cost from visible budgets only: internal amounts stay out of public builds.
         // Costs are summed per currency; ROI only when cost and revenue
         // share one currency (there is no exchange-rate table).
         let mut costs: BTreeMap<&'static str, (Decimal, Option<Currency>)> = BTreeMap::new();
         let mut uses_planned = false;
-        for (budget, line) in budget_line_entities(b, &budgets, of_campaign) {
+        for &(budget, line) in &matched {
             let cur = budget_currency(b, budget);
             let amount = match line.actual.as_ref().and_then(|a| parse_decimal(&a.value.0).ok()) {
                 Some(a) => a,
@@ -1011,25 +1020,6 @@ fn budget_currency(b: &Builder, e: &Entity<crate::model::budget::Budget>) -> Opt
         Some(c) => Currency::parse(&c.value).ok(),
         None => b.g.currency,
     }
-}
-
-fn budget_line_entities<'a>(
-    b: &Builder<'a>,
-    budgets: &[&'a Entity<crate::model::budget::Budget>],
-    keep: impl Fn(&crate::model::budget::BudgetLine) -> bool,
-) -> Vec<(
-    &'a Entity<crate::model::budget::Budget>,
-    &'a crate::model::budget::BudgetLine,
-)> {
-    let mut out = Vec::new();
-    for &e in budgets.iter().filter(|e| b.g.visible(Kind::Budget, &e.id)) {
-        for line in e.data.lines.iter().flat_map(|l| l.value.iter()) {
-            if keep(&line.value) {
-                out.push((e, &line.value));
-            }
-        }
-    }
-    out
 }
 
 /// Ids of the visible entities of kind `from` that refer to `(kind, id)`,
