@@ -21,6 +21,7 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod theme;
+pub mod timings;
 pub mod validate;
 
 use diag::{Diagnostic, Sink};
@@ -93,11 +94,11 @@ pub fn compile_cached(
     cache: &mut load::LoadCache,
 ) -> anyhow::Result<Compiled> {
     let mut sink = Sink::default();
-    let raw = load::load_cached(root, &mut sink, cache)?;
+    let raw = timings::step("load", || load::load_cached(root, &mut sink, cache))?;
     let tz = validate::settings_timezone(&raw);
     let today = today.resolve(&tz)?;
     let opts = validate::Options { today, public };
-    validate::validate(&raw, &opts, &mut sink);
+    timings::step("validate", || validate::validate(&raw, &opts, &mut sink));
     let diagnostics = sink.into_sorted(&raw.sources);
     Ok(Compiled {
         raw,
@@ -127,9 +128,13 @@ pub fn write_site(
     base_url: Option<String>,
     out: &Path,
 ) -> anyhow::Result<site::WriteStats> {
-    let theme = theme::Theme::for_playbook(&compiled.raw)?;
-    let graph = graph::Graph::new(&compiled.raw, compiled.today, public);
+    let theme = timings::step("theme", || theme::Theme::for_playbook(&compiled.raw))?;
+    let graph = timings::step("graph", || {
+        graph::Graph::new(&compiled.raw, compiled.today, public)
+    });
     let writer = site::Writer::new(out);
-    render::render_into(&graph, &theme, &render::Options { base_url }, &writer)?;
-    writer.commit()
+    timings::step("render", || {
+        render::render_into(&graph, &theme, &render::Options { base_url }, &writer)
+    })?;
+    timings::step("commit", || writer.commit())
 }

@@ -30,20 +30,6 @@ fn safe_join(out: &Path, rel: &str) -> anyhow::Result<PathBuf> {
     Ok(out.join(p))
 }
 
-/// Refuses a target inside `out` that passes through a symbolic link, so
-/// that nothing can be written outside `out` whatever it contains.
-fn check_no_links(out: &Path, path: &Path) -> anyhow::Result<()> {
-    let rel = path.strip_prefix(out).unwrap_or(path);
-    let mut at = out.to_path_buf();
-    for c in rel.components() {
-        at.push(c);
-        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
-            bail!("refusing to write through the symbolic link {}", at.display());
-        }
-    }
-    Ok(())
-}
-
 /// Writes `files` into `out`, creating it if needed. First every changed
 /// file is written beside its target under a temporary name; only when all
 /// of them are written are they renamed into place, so a failure (a full
@@ -85,6 +71,40 @@ struct WriterState {
     committed: bool,
 }
 
+impl WriterState {
+    /// Makes `dir` (inside `out`) and the folders above it, refusing any
+    /// that is a symbolic link, so that nothing can be written outside
+    /// `out` whatever it contains. Each folder is looked at once per build.
+    fn make_folder(&mut self, out: &Path, dir: &Path) -> anyhow::Result<()> {
+        if self.folders.contains(dir) {
+            return Ok(());
+        }
+        let cannot = || format!("cannot create {}", dir.display());
+        match dir.parent() {
+            Some(parent) if dir != out && dir.starts_with(out) => {
+                self.make_folder(out, parent)?;
+                match std::fs::symlink_metadata(dir) {
+                    Ok(m) if m.file_type().is_symlink() => {
+                        bail!("refusing to write through the symbolic link {}", dir.display())
+                    }
+                    Ok(m) if m.is_dir() => {}
+                    Ok(_) => bail!("{}: a file is in the way", cannot()),
+                    Err(_) => match std::fs::create_dir(dir) {
+                        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                            return Err(e).with_context(cannot);
+                        }
+                        _ => {}
+                    },
+                }
+            }
+            // The output folder itself may be anything the user chose.
+            _ => std::fs::create_dir_all(dir).with_context(cannot)?,
+        }
+        self.folders.insert(dir.to_path_buf());
+        Ok(())
+    }
+}
+
 impl Writer {
     pub fn new(out: &Path) -> Writer {
         Writer {
@@ -124,12 +144,8 @@ impl Writer {
             if !state.files.insert(rel.to_owned()) {
                 bail!("two outputs for `{rel}`");
             }
-            if !state.folders.contains(&dir) {
-                // Made under the lock, so two threads never race on a folder.
-                check_no_links(&self.out, &dir)?;
-                std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-                state.folders.insert(dir.clone());
-            }
+            // Made under the lock, so two threads never race on a folder.
+            state.make_folder(&self.out, &dir)?;
         }
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             bail!("refusing to write through the symbolic link {}", path.display());

@@ -56,6 +56,39 @@ fn the_sample_checks_clean() {
 }
 
 #[test]
+fn verbose_lists_how_long_each_step_took() {
+    let out = check(&repo(), &["-v"]);
+    let err = stderr(&out);
+    for step in ["\n  load: ", "\n    walk: ", "\n    parse: ", "\n  validate: "] {
+        assert!(err.contains(step), "`{step}` missing from:\n{err}");
+    }
+    let dir = std::env::temp_dir().join(format!("playbook-verbose-{}", std::process::id()));
+    let site = dir.to_str().unwrap();
+    let root = repo();
+    let out = run(
+        &[
+            "-v",
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "--out",
+            site,
+        ],
+        &root,
+    );
+    let err = stderr(&out);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    for step in ["\n  load: ", "\n  render: ", "\n    pages: ", "\n  commit: "] {
+        assert!(err.contains(step), "`{step}` missing from:\n{err}");
+    }
+    // Without -v, none of it.
+    assert!(!stderr(&check(&repo(), &[])).contains("load: "));
+}
+
+#[test]
 fn every_example_checks_clean() {
     let Ok(entries) = std::fs::read_dir(repo().join("examples")) else {
         return;

@@ -46,6 +46,9 @@ pub fn run(global: &Global, args: &BuildArgs, cwd: &Path) -> anyhow::Result<Exit
             stats.unchanged,
             stats.removed
         );
+        if global.verbose {
+            eprint!("{}", crate::timings::take_report());
+        }
     }
     // The process ends next: the operating system takes the memory back
     // at once, faster than freeing every string of a large playbook.

@@ -20,6 +20,7 @@ pub fn run(global: &Global, args: &CheckArgs, cwd: &Path) -> anyhow::Result<Exit
             compiled.today,
             started.elapsed().as_millis()
         );
+        eprint!("{}", crate::timings::take_report());
     }
     let diags = &compiled.diagnostics;
     let color = super::use_color(global.color);

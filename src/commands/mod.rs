@@ -13,6 +13,9 @@ use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir()?;
+    if cli.global.verbose && matches!(cli.command, Command::Check(_) | Command::Build(_)) {
+        crate::timings::enable();
+    }
     match &cli.command {
         Command::Check(args) => check::run(&cli.global, args, &cwd),
         Command::Schema { out } => schema::run(&cli.global, out.as_deref(), &cwd),

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The kinds of entity, each with its folder under `content/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -424,7 +425,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         ..RawPlaybook::default()
     };
     let settings_path = root.join("playbook.yaml");
-    if let Some(file) = read_source_cached(&mut pb.sources, root, &settings_path, sink, cache)? {
+    if let Some(file) = read_source_cached(&mut pb.sources, root, &settings_path, sink, cache, None)? {
         pb.settings = parse_cached(cache, &pb.sources, file, sink, |sink| {
             parse_yaml_entity::<Settings>(&pb.sources, file, "playbook".into(), sink)
         });
@@ -441,12 +442,35 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.map_err(|err| anyhow::anyhow!("cannot read {}: {err}", content.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
+    let files = crate::timings::step("walk", || -> anyhow::Result<Vec<PathBuf>> {
+        let mut files = Vec::new();
+        for entry in walker {
+            let entry = entry.map_err(|err| anyhow::anyhow!("cannot read {}: {err}", content.display()))?;
+            if entry.file_type().is_file() {
+                files.push(entry.into_path());
+            }
         }
-        let path = entry.path();
+        Ok(files)
+    })?;
+    // Files are read in parallel, ahead of the bookkeeping below, which
+    // must run in the walk's order.
+    let mut texts: Vec<Option<anyhow::Result<FileText>>> = crate::timings::step("read", || {
+        files
+            .par_iter()
+            .map(|path| {
+                let text_file = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    matches!(
+                        e.to_ascii_lowercase().as_str(),
+                        "md" | "markdown" | "yaml" | "yml"
+                    )
+                });
+                (text_file && cache.cached_text(root, path).is_none()).then(|| read_text(path))
+            })
+            .collect()
+    });
+    for (path, pre) in files.iter().zip(texts.iter_mut()) {
+        let mut pre = pre.take();
+        let path = path.as_path();
         let rel = path.strip_prefix(&content).unwrap_or(path);
         let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
             continue;
@@ -466,7 +490,8 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         );
         if top_level {
             if first.as_deref() == Some("index.md") {
-                if let Some(file) = read_source_cached(&mut pb.sources, root, path, sink, cache)? {
+                if let Some(file) = read_source_cached(&mut pb.sources, root, path, sink, cache, pre.take())?
+                {
                     pb.index = parse_cached(cache, &pb.sources, file, sink, |sink| {
                         parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true)
                     });
@@ -476,6 +501,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
                     &mut pb.sources,
                     root,
                     path,
+                    pre.take(),
                     sink,
                     "only `index.md` is read at the top of `content/`; put pages in `content/pages/`".into(),
                 )?;
@@ -498,7 +524,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
                             .join(", ")
                     ),
                 };
-                ignored(&mut pb.sources, root, path, sink, help)?;
+                ignored(&mut pb.sources, root, path, pre.take(), sink, help)?;
             }
             continue;
         };
@@ -510,11 +536,11 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
                     }
                     _ => format!("{}s are Markdown files with front matter (`.md`)", kind.name()),
                 };
-                ignored(&mut pb.sources, root, path, sink, help)?;
+                ignored(&mut pb.sources, root, path, pre.take(), sink, help)?;
             }
             continue;
         }
-        let Some(file) = read_source_cached(&mut pb.sources, root, path, sink, cache)? else {
+        let Some(file) = read_source_cached(&mut pb.sources, root, path, sink, cache, pre.take())? else {
             continue;
         };
         if !valid_id(&stem) {
@@ -555,10 +581,19 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
     }
     // Parsing is the costly part: files are parsed in parallel, then
     // recorded in the walk's order.
-    let parsed: Vec<Loaded> = {
+    let count = |kind: Kind| tasks.iter().filter(|t| t.kind == kind).count();
+    pb.pages.reserve(count(Kind::Page));
+    pb.personas.reserve(count(Kind::Persona));
+    pb.campaigns.reserve(count(Kind::Campaign));
+    pb.roles.reserve(count(Kind::Role));
+    pb.goals.reserve(count(Kind::Goal));
+    pb.metrics.reserve(count(Kind::Metric));
+    pb.budgets.reserve(count(Kind::Budget));
+    pb.calendars.reserve(count(Kind::Calendar));
+    let parsed: Vec<Loaded> = crate::timings::step("parse", || {
         let (cache, sources) = (&*cache, &pb.sources);
         tasks.par_iter().map(|t| parse_task(cache, sources, t)).collect()
-    };
+    });
     for (task, loaded) in tasks.into_iter().zip(parsed) {
         let (c, src) = (&mut *cache, &pb.sources);
         let ok = match loaded {
@@ -586,10 +621,11 @@ fn ignored(
     sources: &mut SourceMap,
     root: &Path,
     path: &Path,
+    pre: Option<anyhow::Result<FileText>>,
     sink: &mut Sink,
     help: String,
 ) -> anyhow::Result<()> {
-    if let Some(file) = read_source(sources, root, path, sink)? {
+    if let Some(file) = read_source_cached(sources, root, path, sink, &LoadCache::disabled(), pre)? {
         sink.push(
             Diagnostic::new(Code::IgnoredFile, Loc::file_start(file), "this file is not read").help(help),
         );
@@ -637,46 +673,67 @@ pub fn relative_name(root: &Path, path: &Path) -> Option<String> {
     path.strip_prefix(root).ok().map(name_of)
 }
 
-/// Reads a file into the source map. A file that is not UTF-8 is kept (as
-/// lossy text, for positions) and reported; `None` means it cannot be used.
-fn read_source(
-    sources: &mut SourceMap,
-    root: &Path,
-    path: &Path,
-    sink: &mut Sink,
-) -> anyhow::Result<Option<FileId>> {
-    read_source_cached(sources, root, path, sink, &LoadCache::disabled())
+/// A file's text, as read from the disk.
+enum FileText {
+    Utf8(Arc<str>),
+    /// Not UTF-8: the text with replacement characters, and where the
+    /// first invalid byte is.
+    Lossy(String, usize),
+    /// Gone since the walk saw it.
+    Missing,
 }
 
-/// Reads a file, or takes its text from `cache` when the cache is told the
-/// file did not change (`serve` knows which files its watcher saw change).
+fn read_text(path: &Path) -> anyhow::Result<FileText> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileText::Missing),
+        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+    };
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => FileText::Utf8(text.into()),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            FileText::Lossy(String::from_utf8_lossy(err.as_bytes()).into_owned(), valid)
+        }
+    })
+}
+
+impl LoadCache {
+    /// The text of a file the cache is told did not change (`serve` knows
+    /// which files its watcher saw change).
+    fn cached_text(&self, root: &Path, path: &Path) -> Option<Arc<str>> {
+        let changed = self.changed.as_ref()?;
+        let name = name_of(path.strip_prefix(root).unwrap_or(path));
+        if changed.contains(&name) {
+            return None;
+        }
+        self.files.get(&name).map(|c| c.text.clone())
+    }
+}
+
+/// Reads a file into the source map, or takes its text from `cache`, or
+/// from `pre` when it was read ahead. A file that is not UTF-8 is kept (as
+/// lossy text, for positions) and reported; `None` means it cannot be used.
 fn read_source_cached(
     sources: &mut SourceMap,
     root: &Path,
     path: &Path,
     sink: &mut Sink,
     cache: &LoadCache,
+    pre: Option<anyhow::Result<FileText>>,
 ) -> anyhow::Result<Option<FileId>> {
     let name = name_of(path.strip_prefix(root).unwrap_or(path));
-    if cache.changed.as_ref().is_some_and(|c| !c.contains(&name))
-        && let Some(cached) = cache.files.get(&name)
-    {
-        return Ok(Some(sources.add(SourceFile::new(
-            name,
-            path.to_path_buf(),
-            cached.text.clone(),
-        ))));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+    let read = match pre {
+        Some(read) => read?,
+        None => match cache.cached_text(root, path) {
+            Some(text) => FileText::Utf8(text),
+            None => read_text(path)?,
+        },
     };
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Some(sources.add(SourceFile::new(name, path.to_path_buf(), text)))),
-        Err(err) => {
-            let valid = err.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+    match read {
+        FileText::Utf8(text) => Ok(Some(sources.add(SourceFile::new(name, path.to_path_buf(), text)))),
+        FileText::Missing => Ok(None),
+        FileText::Lossy(text, valid) => {
             let file = sources.add(SourceFile::new(name, path.to_path_buf(), text));
             sink.push(
                 Diagnostic::new(

@@ -125,8 +125,12 @@ pub trait Output: Sync {
 /// files as [`render`] gives.
 pub fn render_into(graph: &Graph, theme: &Theme, options: &Options, out: &dyn Output) -> anyhow::Result<()> {
     let shared = Shared::default();
-    let outputs = render_jobs_into(graph, theme, options, &Selection::All, Some(out), &shared)?;
-    site_wide(graph, theme, options, &outputs, Some(out), &shared)?;
+    let outputs = crate::timings::step("pages", || {
+        render_jobs_into(graph, theme, options, &Selection::All, Some(out), &shared)
+    })?;
+    crate::timings::step("site-wide files", || {
+        site_wide(graph, theme, options, &outputs, Some(out), &shared)
+    })?;
     // A rendered file wins over a static one.
     for (path, bytes) in &theme.statics {
         if !out.has(path) {
