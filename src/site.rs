@@ -126,7 +126,39 @@ impl Writer {
     /// Adds `rel` to the site: written aside when its bytes differ from
     /// the file in place. Each file may be staged once.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        self.stage_with(rel, &mut |w| w.write_all(bytes))
+        let (path, tmp, old) = self.prepare(rel)?;
+        // A file of another length differs without reading it.
+        let same = old.is_some_and(|m| m.len() == bytes.len() as u64)
+            && std::fs::read(&path).is_ok_and(|old| old == bytes);
+        if same {
+            self.state().unchanged += 1;
+            return Ok(());
+        }
+        // Recorded before writing, so that even a failure is cleaned up.
+        self.state().staged.push((tmp.clone(), path));
+        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))
+    }
+
+    /// Claims `rel` for this build and makes its folder: the target path,
+    /// the temporary path beside it, and what is in place.
+    fn prepare(&self, rel: &str) -> anyhow::Result<(PathBuf, PathBuf, Option<std::fs::Metadata>)> {
+        let path = safe_join(&self.out, rel)?;
+        let dir = path.parent().expect("inside out");
+        {
+            let mut state = self.state();
+            if !state.files.insert(rel.to_owned()) {
+                bail!("two outputs for `{rel}`");
+            }
+            // Made under the lock, so two threads never race on a folder.
+            state.make_folder(&self.out, dir)?;
+        }
+        let old = std::fs::symlink_metadata(&path).ok();
+        if old.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+            bail!("refusing to write through the symbolic link {}", path.display());
+        }
+        let name = path.file_name().expect("a file").to_string_lossy();
+        let tmp = dir.join(format!(".{name}.playbook-tmp"));
+        Ok((path, tmp, old))
     }
 
     /// [`Writer::stage`] for a file that `write` writes piece by piece: it
@@ -137,23 +169,11 @@ impl Writer {
         rel: &str,
         write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> anyhow::Result<()> {
-        let path = safe_join(&self.out, rel)?;
-        let dir = path.parent().expect("inside out").to_path_buf();
-        {
-            let mut state = self.state();
-            if !state.files.insert(rel.to_owned()) {
-                bail!("two outputs for `{rel}`");
-            }
-            // Made under the lock, so two threads never race on a folder.
-            state.make_folder(&self.out, &dir)?;
-        }
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            bail!("refusing to write through the symbolic link {}", path.display());
-        }
-        let name = path.file_name().expect("a file").to_string_lossy();
-        let tmp = dir.join(format!(".{name}.playbook-tmp"));
+        let (path, tmp, old) = self.prepare(rel)?;
         let mut changes = Changes {
-            old: std::fs::File::open(&path).ok().map(std::io::BufReader::new),
+            old: old
+                .and_then(|_| std::fs::File::open(&path).ok())
+                .map(std::io::BufReader::new),
             same: 0,
             scratch: Vec::new(),
             target: &path,
@@ -187,10 +207,13 @@ impl Writer {
         };
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
         state.committed = true;
-        for (tmp, path) in &state.staged {
-            std::fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-            stats.written += 1;
+        {
+            use rayon::prelude::*;
+            state.staged.par_iter().try_for_each(|(tmp, path)| {
+                std::fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))
+            })?;
         }
+        stats.written = state.staged.len();
         let manifest = out.join(MANIFEST);
         let previous = std::fs::read_to_string(&manifest).unwrap_or_default();
         for rel in previous
@@ -348,6 +371,10 @@ mod tests {
                 removed: 0
             }
         );
+        // Same length, other bytes.
+        let s = write(&out, &files(&[("index.html", "z"), ("roles/x/index.html", "b")])).unwrap();
+        assert_eq!((s.written, s.unchanged), (1, 1));
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "z");
         let s = write(&out, &files(&[("index.html", "c")])).unwrap();
         assert_eq!(
             s,
@@ -406,6 +433,12 @@ mod tests {
         std::fs::create_dir_all(&outside).unwrap();
         std::os::unix::fs::symlink(&outside, out.join("roles")).unwrap();
         assert!(write(&out, &files(&[("roles/x/index.html", "x")])).is_err());
+        // Deeper down, and a file that is a link.
+        std::fs::create_dir_all(out.join("pages")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("pages/y")).unwrap();
+        assert!(write(&out, &files(&[("pages/y/z/index.html", "x")])).is_err());
+        std::os::unix::fs::symlink(outside.join("f.html"), out.join("pages/f.html")).unwrap();
+        assert!(write(&out, &files(&[("pages/f.html", "x")])).is_err());
         assert_eq!(
             std::fs::read_dir(&outside).unwrap().count(),
             0,

@@ -77,16 +77,28 @@ fn decode(s: &str) -> Option<std::borrow::Cow<'_, str>> {
 
 /// Escapes as the HTML serializer does (text and attribute values).
 fn escape(s: &str, attribute: bool, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            '"' if attribute => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    // Runs without a special character are copied whole.
+    let bytes = s.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let (entity, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' if attribute => ("&quot;", 1),
+            // U+00A0 in UTF-8.
+            0xC2 if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        i += len;
+        start = i;
     }
+    out.push_str(&s[start..]);
 }
 
 fn text(s: &str, out: &mut String) -> Option<()> {
