@@ -19,7 +19,7 @@ pub const LINK_REL: &str = "noopener noreferrer";
 /// `html` as the sanitizer would write it, or `None` when this pass cannot
 /// tell (the caller must sanitize).
 pub fn clean(html: &str) -> Option<String> {
-    if html.contains(['\r', '\0']) {
+    if html.bytes().any(|b| b == b'\r' || b == 0) {
         // The HTML parser rewrites these; leave them to it.
         return None;
     }
@@ -47,6 +47,25 @@ pub fn clean(html: &str) -> Option<String> {
     Some(out)
 }
 
+/// The entities pulldown-cmark writes, and what they stand for.
+const ENTITIES: [(&str, char); 6] = [
+    ("&amp;", '&'),
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&#x27;", '\''),
+];
+
+/// The entity at the start of `s`: its character and length; `None` for
+/// any other `&`.
+fn entity(s: &str) -> Option<(char, usize)> {
+    ENTITIES
+        .iter()
+        .find(|(e, _)| s.starts_with(e))
+        .map(|(e, c)| (*c, e.len()))
+}
+
 /// Decodes the entities pulldown-cmark writes; `None` for any other `&`.
 fn decode(s: &str) -> Option<std::borrow::Cow<'_, str>> {
     if !s.contains('&') {
@@ -56,20 +75,9 @@ fn decode(s: &str) -> Option<std::borrow::Cow<'_, str>> {
     let mut rest = s;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
-        let after = &rest[amp..];
-        let (c, len) = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&#39;", '\''),
-            ("&#x27;", '\''),
-        ]
-        .iter()
-        .find(|(e, _)| after.starts_with(e))
-        .map(|(e, c)| (*c, e.len()))?;
+        let (c, len) = entity(&rest[amp..])?;
         out.push(c);
-        rest = &after[len..];
+        rest = &rest[amp + len..];
     }
     out.push_str(rest);
     Some(std::borrow::Cow::Owned(out))
@@ -101,8 +109,39 @@ fn escape(s: &str, attribute: bool, out: &mut String) {
     out.push_str(&s[start..]);
 }
 
+/// Text between tags: [`decode`] then [`escape`] (not as an attribute),
+/// in one pass.
 fn text(s: &str, out: &mut String) -> Option<()> {
-    escape(&decode(s)?, false, out);
+    let bytes = s.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let (escaped, len) = match bytes[i] {
+            b'&' => {
+                let (c, len) = entity(&s[i..])?;
+                let escaped = match c {
+                    '&' => "&amp;",
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '"' => "\"",
+                    _ => "'",
+                };
+                (escaped, len)
+            }
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            // U+00A0 in UTF-8.
+            0xC2 if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(escaped);
+        i += len;
+        start = i;
+    }
+    out.push_str(&s[start..]);
     Some(())
 }
 
