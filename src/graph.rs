@@ -165,6 +165,15 @@ impl<'a> Graph<'a> {
         }
     }
 
+    /// The entities of `list` (all of kind `kind`) that belong in this build.
+    pub fn in_build<'e, T>(&self, kind: Kind, list: &'e [Entity<T>]) -> Vec<&'e Entity<T>> {
+        if !self.public {
+            // A full build has every entity.
+            return list.iter().collect();
+        }
+        list.iter().filter(|e| self.visible(kind, &e.id)).collect()
+    }
+
     /// The display name of an entity.
     pub fn title(&self, kind: Kind, id: &str) -> String {
         fn text(v: &Option<crate::model::Located<String>>) -> Option<String> {

@@ -249,6 +249,8 @@ pub struct Builder<'g> {
     pub g: &'g Graph<'g>,
     theme: &'g Theme,
     pub site: Site,
+    /// `site` as the templates see it, converted once.
+    site_value: tera::Value,
     pub base_url: Option<String>,
     selection: Selection,
     /// The job being rendered; its output receives files and documents.
@@ -298,11 +300,9 @@ impl<'a> PageSpec<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct TemplateContext<'a, T: Serialize> {
-    site: &'a Site,
-    page: &'a Page,
-    data: &'a T,
+/// A value as templates see it.
+fn template_value<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<tera::Value> {
+    tera::Value::try_from_serializable(v).map_err(|e| anyhow::anyhow!("{}", crate::theme::template_error(&e)))
 }
 
 /// The root-relative URL of an entity's page.
@@ -370,6 +370,7 @@ impl<'g> Builder<'g> {
             g,
             theme,
             site,
+            site_value: tera::Value::none(),
             base_url,
             selection,
             current: None,
@@ -380,6 +381,7 @@ impl<'g> Builder<'g> {
             met: 0,
         };
         b.site.nav = b.nav();
+        b.site_value = tera::Value::from_serializable(&b.site);
         b
     }
 
@@ -517,12 +519,10 @@ impl<'g> Builder<'g> {
             json_ld: spec.json_ld,
             feeds: spec.feeds,
         };
-        let ctx = tera::Context::from_serialize(&TemplateContext {
-            site: &self.site,
-            page: &page,
-            data,
-        })
-        .map_err(|e| anyhow::anyhow!("{}", crate::theme::template_error(&e)))?;
+        let mut ctx = tera::Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert_value("page", template_value(&page)?);
+        ctx.insert_value("data", template_value(data)?);
         let html = self.theme.tera.render(spec.template, &ctx).map_err(|e| {
             anyhow::anyhow!(
                 "template `{}`: {}",

@@ -112,7 +112,7 @@ fn department_name(b: &Builder, id: &str) -> String {
 }
 
 fn visible<'e, T>(b: &Builder, kind: Kind, list: &'e [Entity<T>]) -> Vec<&'e Entity<T>> {
-    list.iter().filter(|e| b.g.visible(kind, &e.id)).collect()
+    b.g.in_build(kind, list)
 }
 
 fn period_label(p: &Period, fy: u8) -> (String, String) {
@@ -2582,19 +2582,16 @@ fn section_entries(
     section: &str,
     entry: &mut EntrySink,
 ) -> std::io::Result<()> {
-    fn shown<'e, T>(g: &crate::graph::Graph, kind: Kind, list: &'e [Entity<T>]) -> Vec<&'e Entity<T>> {
-        list.iter().filter(|e| g.visible(kind, &e.id)).collect()
-    }
     let r = g.raw;
     match section {
-        "budgets" => write_entries(g, hidden, &shown(g, Kind::Budget, &r.budgets), entry),
-        "calendars" => write_entries(g, hidden, &shown(g, Kind::Calendar, &r.calendars), entry),
-        "campaigns" => write_entries(g, hidden, &shown(g, Kind::Campaign, &r.campaigns), entry),
-        "goals" => write_entries(g, hidden, &shown(g, Kind::Goal, &r.goals), entry),
-        "metrics" => write_entries(g, hidden, &shown(g, Kind::Metric, &r.metrics), entry),
-        "pages" => write_entries(g, hidden, &shown(g, Kind::Page, &r.pages), entry),
-        "personas" => write_entries(g, hidden, &shown(g, Kind::Persona, &r.personas), entry),
-        "roles" => write_entries(g, hidden, &shown(g, Kind::Role, &r.roles), entry),
+        "budgets" => write_entries(g, hidden, &g.in_build(Kind::Budget, &r.budgets), entry),
+        "calendars" => write_entries(g, hidden, &g.in_build(Kind::Calendar, &r.calendars), entry),
+        "campaigns" => write_entries(g, hidden, &g.in_build(Kind::Campaign, &r.campaigns), entry),
+        "goals" => write_entries(g, hidden, &g.in_build(Kind::Goal, &r.goals), entry),
+        "metrics" => write_entries(g, hidden, &g.in_build(Kind::Metric, &r.metrics), entry),
+        "pages" => write_entries(g, hidden, &g.in_build(Kind::Page, &r.pages), entry),
+        "personas" => write_entries(g, hidden, &g.in_build(Kind::Persona, &r.personas), entry),
+        "roles" => write_entries(g, hidden, &g.in_build(Kind::Role, &r.roles), entry),
         _ => Ok(()),
     }
 }
