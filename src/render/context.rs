@@ -103,7 +103,7 @@ pub struct Home {
     pub intro: String,
     pub goals: Vec<GoalSummary>,
     pub budgets: Vec<BudgetSummary>,
-    pub upcoming: Vec<Occurrence>,
+    pub upcoming: Vec<Shown>,
     pub jobs: Vec<JobSummary>,
     pub pages: Vec<Link>,
     pub counts: Vec<Count>,
@@ -166,6 +166,32 @@ pub struct JobSummary {
 }
 
 /// One occurrence of a calendar event, as listed.
+/// An [`Occurrence`] shared by every page that lists it: made once per
+/// build, with its template value, so that each page only points to it.
+#[derive(Clone, Debug)]
+pub struct Shown(std::sync::Arc<(Occurrence, tera::Value)>);
+
+impl Shown {
+    pub fn new(o: Occurrence) -> Shown {
+        let value = tera::Value::from_serializable(&o);
+        Shown(std::sync::Arc::new((o, value)))
+    }
+}
+
+impl std::ops::Deref for Shown {
+    type Target = Occurrence;
+    fn deref(&self) -> &Occurrence {
+        &self.0.0
+    }
+}
+
+impl Serialize for Shown {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Into a template context, the value is taken as it is.
+        self.0.1.serialize(s)
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Occurrence {
     pub date: String,
@@ -320,7 +346,7 @@ pub struct CampaignPage {
     pub goals: Vec<Link>,
     pub personas: Vec<Link>,
     pub channels: Vec<String>,
-    pub events: Vec<Occurrence>,
+    pub events: Vec<Shown>,
     pub lines: Vec<LineRow>,
     /// Cost: actual spend, planned where no actual is given.
     pub cost: Option<String>,
@@ -509,7 +535,7 @@ pub struct RaciRow {
 pub struct Schedule {
     /// What the page shows: everything, or one role's or campaign's events.
     pub scope: Option<Link>,
-    pub upcoming: Vec<Occurrence>,
+    pub upcoming: Vec<Shown>,
     pub months: Vec<Month>,
     pub views: Vec<Link>,
     pub feeds: Vec<Link>,
@@ -529,5 +555,51 @@ pub struct Month {
 pub struct Day {
     pub day: Option<u8>,
     pub today: bool,
-    pub events: Vec<Occurrence>,
+    pub events: Vec<Shown>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shared occurrence looks the same as the occurrence itself, to
+    /// templates and to JSON.
+    #[test]
+    fn a_shown_occurrence_serializes_as_the_occurrence() {
+        let link = |t: &str| Link {
+            title: t.into(),
+            url: format!("{t}/index.html"),
+            kind: "role".into(),
+        };
+        let o = Occurrence {
+            date: "2026-03-02".into(),
+            day_label: "Mon 2 Mar".into(),
+            time: Some("09:30".into()),
+            title: "Stand-up <weekly> & \"review\"".into(),
+            kind: "meeting".into(),
+            status: None,
+            calendar: link("cal"),
+            owner: Some(link("owner")),
+            campaign: None,
+            channel: Some("linkedin".into()),
+            recurring: true,
+        };
+        let shown = Shown::new(o.clone());
+        assert_eq!(
+            serde_json::to_value(&shown).unwrap(),
+            serde_json::to_value(&o).unwrap()
+        );
+        let day = |events| Day {
+            day: Some(2),
+            today: false,
+            events,
+        };
+        let json_day = serde_json::json!({
+            "day": 2, "today": false, "events": [serde_json::to_value(&o).unwrap()]
+        });
+        assert_eq!(
+            tera::Value::from_serializable(&day(vec![shown.clone()])).to_string(),
+            tera::Value::from_serializable(&json_day).to_string()
+        );
+    }
 }

@@ -144,11 +144,10 @@ fn home(b: &mut Builder) -> R {
         .collect();
     let upcoming = occ(b)
         .all
-        .clone()
-        .into_iter()
+        .iter()
         .filter(|o| o.0 >= b.g.today)
         .take(8)
-        .map(|o| o.1)
+        .map(|o| o.1.clone())
         .collect();
     let jobs = open_jobs(b);
     let pages = b.links(Kind::Page, b.g.raw.pages.iter().map(|e| e.id.as_str()));
@@ -880,7 +879,7 @@ fn campaigns(b: &mut Builder) -> R {
             .map(|(a, cur)| format::money(*a, cur.as_ref()))
             .collect::<Vec<_>>()
             .join(" + ");
-        let events: Vec<Occurrence> = occurrences_of(b, Scope::Campaign(&e.id))
+        let events: Vec<Shown> = occurrences_of(b, Scope::Campaign(&e.id))
             .into_iter()
             .map(|o| o.1)
             .collect();
@@ -1971,14 +1970,14 @@ fn raci(b: &mut Builder) -> R {
 /// build and sorted, with indexes by owner, campaign and calendar, so that
 /// scoped views cost what they show.
 pub(crate) struct OccurrenceIndex {
-    all: Vec<(Date, Occurrence)>,
+    all: Vec<(Date, Shown)>,
     by_owner: BTreeMap<String, Vec<usize>>,
     by_campaign: BTreeMap<String, Vec<usize>>,
     by_calendar: BTreeMap<String, Vec<usize>>,
 }
 
 impl OccurrenceIndex {
-    fn pick(&self, ids: Option<&Vec<usize>>) -> Vec<(Date, Occurrence)> {
+    fn pick(&self, ids: Option<&Vec<usize>>) -> Vec<(Date, Shown)> {
         ids.map(|v| v.iter().map(|&i| self.all[i].clone()).collect())
             .unwrap_or_default()
     }
@@ -1991,56 +1990,67 @@ fn occurrence_index(b: &Builder) -> OccurrenceIndex {
 /// The occurrences of the events (of a calendar, by id) that `keep` accepts.
 fn occurrence_index_where(
     b: &Builder,
-    keep: &dyn Fn(&str, &crate::model::calendar::Event) -> bool,
+    keep: &(dyn Fn(&str, &crate::model::calendar::Event) -> bool + Sync),
 ) -> OccurrenceIndex {
-    let mut tagged = Vec::new();
-    for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
-        let events: Vec<&crate::model::calendar::Event> = cal
-            .data
-            .events
-            .iter()
-            .flat_map(|v| v.value.iter())
-            .map(|e| &e.value)
-            .collect();
-        let cal_link = Link {
-            title: text(&cal.data.name),
-            url: format!("calendars/{}.ics", cal.id),
-            kind: "calendar".into(),
-        };
-        // Links are made once per event, not per occurrence.
-        let prepared: Vec<Occurrence> = events
-            .iter()
-            .map(|ev| Occurrence {
-                date: String::new(),
-                day_label: String::new(),
-                time: None,
-                title: text(&ev.title),
-                kind: ev.kind.as_ref().map_or(String::new(), |k| enum_name(&k.value)),
-                status: ev.status.as_ref().map(|s| enum_name(&s.value)),
-                calendar: cal_link.clone(),
-                owner: ev.owner.as_ref().and_then(|x| b.link(Kind::Role, &x.value)),
-                campaign: ev
-                    .campaign
-                    .as_ref()
-                    .and_then(|x| b.link(Kind::Campaign, &x.value)),
-                channel: ev.channel.as_ref().map(|c| channel_name(b, &c.value)),
-                recurring: ev.repeat.is_some(),
-            })
-            .collect();
-        for o in b.g.occurrences_where(&cal.id, &|ev| keep(&cal.id, ev)) {
-            let (Some(ev), Some(base)) = (events.get(o.event), prepared.get(o.event)) else {
-                continue;
+    use rayon::prelude::*;
+    // Calendars are expanded in parallel, then sorted together.
+    let per_calendar: Vec<Vec<_>> = visible(b, Kind::Calendar, &b.g.raw.calendars)
+        .par_iter()
+        .map(|cal| {
+            let mut tagged = Vec::new();
+            let events: Vec<&crate::model::calendar::Event> = cal
+                .data
+                .events
+                .iter()
+                .flat_map(|v| v.value.iter())
+                .map(|e| &e.value)
+                .collect();
+            let cal_link = Link {
+                title: text(&cal.data.name),
+                url: format!("calendars/{}.ics", cal.id),
+                kind: "calendar".into(),
             };
-            let mut occ = base.clone();
-            occ.date = o.date.to_string();
-            occ.day_label = format::day_label(o.date);
-            occ.time = o.time.map(|t| t.strftime("%H:%M").to_string());
-            let owner = ev.owner.as_ref().map(|x| x.value.clone());
-            let campaign = ev.campaign.as_ref().map(|x| x.value.clone());
-            tagged.push((o.date, occ, cal.id.clone(), owner, campaign));
-        }
-    }
+            // Links are made once per event, not per occurrence.
+            let prepared: Vec<Occurrence> = events
+                .iter()
+                .map(|ev| Occurrence {
+                    date: String::new(),
+                    day_label: String::new(),
+                    time: None,
+                    title: text(&ev.title),
+                    kind: ev.kind.as_ref().map_or(String::new(), |k| enum_name(&k.value)),
+                    status: ev.status.as_ref().map(|s| enum_name(&s.value)),
+                    calendar: cal_link.clone(),
+                    owner: ev.owner.as_ref().and_then(|x| b.link(Kind::Role, &x.value)),
+                    campaign: ev
+                        .campaign
+                        .as_ref()
+                        .and_then(|x| b.link(Kind::Campaign, &x.value)),
+                    channel: ev.channel.as_ref().map(|c| channel_name(b, &c.value)),
+                    recurring: ev.repeat.is_some(),
+                })
+                .collect();
+            for o in b.g.occurrences_where(&cal.id, &|ev| keep(&cal.id, ev)) {
+                let (Some(ev), Some(base)) = (events.get(o.event), prepared.get(o.event)) else {
+                    continue;
+                };
+                let mut occ = base.clone();
+                occ.date = o.date.to_string();
+                occ.day_label = format::day_label(o.date);
+                occ.time = o.time.map(|t| t.strftime("%H:%M").to_string());
+                let owner = ev.owner.as_ref().map(|x| x.value.clone());
+                let campaign = ev.campaign.as_ref().map(|x| x.value.clone());
+                tagged.push((o.date, occ, cal.id.clone(), owner, campaign));
+            }
+            tagged
+        })
+        .collect();
+    let mut tagged: Vec<_> = per_calendar.into_iter().flatten().collect();
     tagged.sort_by(|a, c| (a.0, &a.1.time, &a.1.title).cmp(&(c.0, &c.1.time, &c.1.title)));
+    let tagged: Vec<_> = tagged
+        .into_par_iter()
+        .map(|(date, occ, cal, owner, campaign)| (date, Shown::new(occ), cal, owner, campaign))
+        .collect();
     let mut index = OccurrenceIndex {
         all: Vec::with_capacity(tagged.len()),
         by_owner: BTreeMap::new(),
@@ -2072,7 +2082,7 @@ enum Scope<'a> {
 /// the build's index when every page is rendered (or the index exists),
 /// else expanded for those events alone (a `serve` rebuild of a few pages
 /// need not expand every calendar).
-fn occurrences_of(b: &Builder, scope: Scope) -> Vec<(Date, Occurrence)> {
+fn occurrences_of(b: &Builder, scope: Scope) -> Vec<(Date, Shown)> {
     if b.selection == super::Selection::All || b.shared.occurrences.get().is_some() {
         let index = occ(b);
         let ids = match scope {
@@ -2091,6 +2101,11 @@ fn occurrences_of(b: &Builder, scope: Scope) -> Vec<(Date, Occurrence)> {
     .all
 }
 
+/// Makes what every shard of a full build shares: the occurrences.
+pub(super) fn prepare(b: &Builder) {
+    occ(b);
+}
+
 fn occ(b: &Builder) -> std::sync::Arc<OccurrenceIndex> {
     b.shared
         .occurrences
@@ -2098,8 +2113,8 @@ fn occ(b: &Builder) -> std::sync::Arc<OccurrenceIndex> {
         .clone()
 }
 
-fn months(b: &Builder, occ: &[(Date, Occurrence)]) -> Vec<Month> {
-    let mut by_day: BTreeMap<Date, Vec<Occurrence>> = BTreeMap::new();
+fn months(b: &Builder, occ: &[(Date, Shown)]) -> Vec<Month> {
+    let mut by_day: BTreeMap<Date, Vec<Shown>> = BTreeMap::new();
     for (d, o) in occ {
         by_day.entry(*d).or_default().push(o.clone());
     }
@@ -2268,7 +2283,7 @@ fn schedule(b: &mut Builder) -> R {
 }
 
 /// The next 30 occurrences from today.
-fn upcoming(b: &Builder, occ: &[(Date, Occurrence)]) -> Vec<Occurrence> {
+fn upcoming(b: &Builder, occ: &[(Date, Shown)]) -> Vec<Shown> {
     let from = occ.partition_point(|(d, _)| *d < b.g.today);
     occ[from..].iter().take(30).map(|(_, o)| o.clone()).collect()
 }
@@ -2297,7 +2312,7 @@ fn entity_schedule(b: &mut Builder, kind: Kind, id: &str, name: String) -> R {
 
 /// A schedule of one calendar, role or campaign: its months with events
 /// only, and a link back to the whole schedule instead of every view.
-fn scoped_schedule(b: &mut Builder, spec: PageSpec, scope: Option<Link>, occ: Vec<(Date, Occurrence)>) -> R {
+fn scoped_schedule(b: &mut Builder, spec: PageSpec, scope: Option<Link>, occ: Vec<(Date, Shown)>) -> R {
     let months = months(b, &occ)
         .into_iter()
         .filter(|m| m.weeks.iter().flatten().any(|d| !d.events.is_empty()))
