@@ -13,7 +13,12 @@ use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir()?;
-    if cli.global.verbose && matches!(cli.command, Command::Check(_) | Command::Build(_)) {
+    if cli.global.verbose
+        && matches!(
+            cli.command,
+            Command::Check(_) | Command::Build(_) | Command::Serve(_)
+        )
+    {
         crate::timings::enable();
     }
     match &cli.command {

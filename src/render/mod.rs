@@ -125,9 +125,19 @@ pub trait Output: Sync {
 /// files as [`render`] gives.
 pub fn render_into(graph: &Graph, theme: &Theme, options: &Options, out: &dyn Output) -> anyhow::Result<()> {
     let shared = Shared::default();
-    let outputs = crate::timings::step("pages", || {
-        render_jobs_into(graph, theme, options, &Selection::All, Some(out), &shared)
-    })?;
+    // playbook.json needs no page: it is written while the pages render.
+    let (outputs, json) = crate::timings::step("pages", || {
+        rayon::join(
+            || render_jobs_into(graph, theme, options, &Selection::All, Some(out), &shared),
+            || {
+                let mut b = Builder::site_wide(graph, theme, options, &shared);
+                b.sink = Some(out);
+                pages::streamed_playbook_json(&mut b)
+            },
+        )
+    });
+    let outputs = outputs?;
+    json?;
     crate::timings::step("site-wide files", || {
         site_wide(graph, theme, options, &outputs, Some(out), &shared)
     })?;

@@ -36,10 +36,21 @@ pub fn jobs(b: &mut Builder) -> R {
 
 /// What depends on every page: search data and page, sitemap, `playbook.json`.
 pub fn finish(b: &mut Builder, outputs: &super::Outputs) -> R {
-    search_data(b, &documents(outputs))?;
+    use crate::timings::step;
+    step("search data", || search_data(b, &documents(outputs)))?;
     search_page(b)?;
-    sitemap(b, &page_paths(outputs))?;
-    playbook_json(b, &json_entries(outputs))
+    step("sitemap", || sitemap(b, &page_paths(outputs)))?;
+    if !b.sink.is_some_and(|s| s.has("playbook.json")) {
+        step("playbook.json", || playbook_json(b, &json_entries(outputs)))?;
+    }
+    Ok(())
+}
+
+/// `playbook.json` straight from the graph into the builder's sink, ahead
+/// of [`finish`]: it needs no page, so it is made while pages render.
+pub fn streamed_playbook_json(b: &mut Builder) -> R {
+    debug_assert!(b.sink.is_some());
+    playbook_json(b, &Entries::new())
 }
 
 /// Every job's search documents, in job order.

@@ -145,6 +145,8 @@ fn report(outcome: &Outcome, first: bool) {
             outcome.millis
         )
     };
+    // With -v: how long each step took.
+    let _ = err.write_all(crate::timings::take_report().as_bytes());
 }
 
 fn open_browser(url: &str) {

@@ -273,41 +273,44 @@ impl Session {
                 });
             }
         };
-        let mut changed_out: BTreeSet<String> = BTreeSet::new();
-        for (path, bytes) in &files {
-            // Reused outputs share their bytes: no need to compare those.
-            let same = self
-                .site
-                .get(path)
-                .is_some_and(|old| Arc::ptr_eq(old, bytes) || old == bytes);
-            if !same {
-                changed_out.insert(path.clone());
+        let (changed_out, served) = crate::timings::step("compare", || {
+            let mut changed_out: BTreeSet<String> = BTreeSet::new();
+            for (path, bytes) in &files {
+                // Reused outputs share their bytes: no need to compare those.
+                let same = self
+                    .site
+                    .get(path)
+                    .is_some_and(|old| Arc::ptr_eq(old, bytes) || old == bytes);
+                if !same {
+                    changed_out.insert(path.clone());
+                }
             }
-        }
-        for path in self.site.keys() {
-            if !files.contains_key(path) {
-                changed_out.insert(path.clone());
+            for path in self.site.keys() {
+                if !files.contains_key(path) {
+                    changed_out.insert(path.clone());
+                }
             }
-        }
-        let mut served = ServedSite::new();
-        for (path, bytes) in &files {
-            let entry = match self.served.get(path) {
-                Some(old) if !changed_out.contains(path) => old.clone(),
-                // A changed file gets a new tag from the build's number:
-                // hashing tens of megabytes on every edit would cost more.
-                _ => Served::ready(
-                    bytes.clone(),
-                    format!("\"{:x}-{}-{:x}\"", self.started, self.generation, bytes.len()),
-                ),
-            };
-            served.insert(path.clone(), entry);
-        }
-        // Made from every page: new with every build.
-        for (path, make) in deferred {
-            let etag = format!("\"{:x}-{}-d\"", self.started, self.generation);
-            changed_out.insert(path.clone());
-            served.insert(path, Served::later(make, etag));
-        }
+            let mut served = ServedSite::new();
+            for (path, bytes) in &files {
+                let entry = match self.served.get(path) {
+                    Some(old) if !changed_out.contains(path) => old.clone(),
+                    // A changed file gets a new tag from the build's number:
+                    // hashing tens of megabytes on every edit would cost more.
+                    _ => Served::ready(
+                        bytes.clone(),
+                        format!("\"{:x}-{}-{:x}\"", self.started, self.generation, bytes.len()),
+                    ),
+                };
+                served.insert(path.clone(), entry);
+            }
+            // Made from every page: new with every build.
+            for (path, make) in deferred {
+                let etag = format!("\"{:x}-{}-d\"", self.started, self.generation);
+                changed_out.insert(path.clone());
+                served.insert(path, Served::later(make, etag));
+            }
+            (changed_out, served)
+        });
         drop_later(std::mem::replace(&mut self.site, files));
         drop_later(std::mem::replace(&mut self.served, Arc::new(served)));
         drop_later(compiled);
@@ -333,8 +336,10 @@ impl Session {
         changed: Option<&[String]>,
         full: bool,
     ) -> anyhow::Result<Rendered> {
-        let theme = crate::theme::Theme::for_playbook(&compiled.raw)?;
-        let mut graph = crate::graph::Graph::new(&compiled.raw, compiled.today, self.options.public);
+        let theme = crate::timings::step("theme", || crate::theme::Theme::for_playbook(&compiled.raw))?;
+        let mut graph = crate::timings::step("graph", || {
+            crate::graph::Graph::new(&compiled.raw, compiled.today, self.options.public)
+        });
         let options = crate::render::Options {
             base_url: self.options.base_url.clone(),
         };
@@ -354,7 +359,9 @@ impl Session {
             }
             _ => Selection::All,
         };
-        let fresh = crate::render::render_jobs(&graph, &theme, &options, &selection)?;
+        let fresh = crate::timings::step("pages", || {
+            crate::render::render_jobs(&graph, &theme, &options, &selection)
+        })?;
         // Taken, not copied: if anything below fails the session is left
         // without outputs, and the next rebuild renders everything. A full
         // render replaces them all; otherwise the unaffected jobs' outputs
@@ -377,7 +384,9 @@ impl Session {
         let rendered: BTreeSet<String> = fresh.values().flat_map(|o| o.files.keys().cloned()).collect();
         outputs.extend(fresh);
         let outputs = Arc::new(outputs);
-        let (files, deferred) = crate::render::finish_deferred(&graph, &theme, &options, &outputs)?;
+        let (files, deferred) = crate::timings::step("site", || {
+            crate::render::finish_deferred(&graph, &theme, &options, &outputs)
+        })?;
         self.outputs = outputs;
         drop_later(std::mem::replace(
             &mut self.backlinks,
