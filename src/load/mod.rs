@@ -458,12 +458,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         files
             .par_iter()
             .map(|path| {
-                let text_file = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    matches!(
-                        e.to_ascii_lowercase().as_str(),
-                        "md" | "markdown" | "yaml" | "yml"
-                    )
-                });
+                let text_file = path.extension().and_then(|e| e.to_str()).is_some_and(content_file);
                 (text_file && cache.cached_text(root, path).is_none()).then(|| read_text(path))
             })
             .collect()
@@ -484,10 +479,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
             .next()
             .map(|c| c.as_os_str().to_string_lossy().into_owned());
         let top_level = components.next().is_none();
-        let content_file = matches!(
-            ext.to_ascii_lowercase().as_str(),
-            "md" | "markdown" | "yaml" | "yml"
-        );
+        let text_file = content_file(ext);
         if top_level {
             if first.as_deref() == Some("index.md") {
                 if let Some(file) = read_source_cached(&mut pb.sources, root, path, sink, cache, pre.take())?
@@ -496,7 +488,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
                         parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true)
                     });
                 }
-            } else if content_file {
+            } else if text_file {
                 ignored(
                     &mut pb.sources,
                     root,
@@ -510,7 +502,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         }
         let folder = first.unwrap_or_default();
         let Some(kind) = Kind::from_folder(&folder) else {
-            if content_file {
+            if text_file {
                 let help = match suggest::closest(&folder, Kind::ALL.iter().map(|k| k.folder())) {
                     Some(k) => {
                         format!("`content/{folder}/` is not a kind's folder; did you mean `content/{k}/`?")
@@ -529,7 +521,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
             continue;
         };
         if !kind.accepts(ext) {
-            if content_file {
+            if text_file {
                 let help = match kind {
                     Kind::Metric | Kind::Budget | Kind::Calendar => {
                         format!("{}s are YAML files (`.yaml`)", kind.name())
@@ -614,6 +606,15 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
     let names: std::collections::HashSet<&str> = pb.sources.files().map(|(_, f)| f.name.as_str()).collect();
     cache.files.retain(|name, _| names.contains(name.as_str()));
     Ok(pb)
+}
+
+/// Whether a file's extension is one of the content files' (read, or
+/// reported when in the wrong place).
+fn content_file(ext: &str) -> bool {
+    matches!(
+        ext.to_ascii_lowercase().as_str(),
+        "md" | "markdown" | "yaml" | "yml"
+    )
 }
 
 /// Reports a content file that is not read (wrong folder or extension).
