@@ -77,6 +77,9 @@ pub struct Graph<'a> {
     pub currency: Option<Currency>,
     pub horizon: DateRange,
     default_visibility: Visibility,
+    /// Every entity of this build (all, or the public ones), by kind and id:
+    /// one hash lookup instead of a binary search through large entities.
+    in_build: std::collections::HashSet<(Kind, &'a str)>,
     /// For each entity, the entities that refer to it (fields and links).
     pub backlinks: BTreeMap<Ref, BTreeSet<Ref>>,
 }
@@ -119,8 +122,10 @@ impl<'a> Graph<'a> {
                 end: today,
             },
             default_visibility,
+            in_build: Default::default(),
             backlinks: BTreeMap::new(),
         };
+        g.in_build = g.compute_in_build();
         g.horizon = g.compute_horizon();
         g.backlinks = g.compute_backlinks();
         g
@@ -159,10 +164,33 @@ impl<'a> Graph<'a> {
 
     /// Whether an entity exists and belongs in this build.
     pub fn visible(&self, kind: Kind, id: &str) -> bool {
-        match self.visibility(kind, id) {
-            None => false,
-            Some(v) => !self.public || v == Visibility::Public,
-        }
+        self.in_build.contains(&(kind, id))
+    }
+
+    fn compute_in_build(&self) -> std::collections::HashSet<(Kind, &'a str)> {
+        let r = self.raw;
+        let ids = |kind: Kind| -> Vec<&'a str> {
+            match kind {
+                Kind::Page => r.pages.iter().map(|e| e.id.as_str()).collect(),
+                Kind::Persona => r.personas.iter().map(|e| e.id.as_str()).collect(),
+                Kind::Metric => r.metrics.iter().map(|e| e.id.as_str()).collect(),
+                Kind::Goal => r.goals.iter().map(|e| e.id.as_str()).collect(),
+                Kind::Campaign => r.campaigns.iter().map(|e| e.id.as_str()).collect(),
+                Kind::Budget => r.budgets.iter().map(|e| e.id.as_str()).collect(),
+                Kind::Role => r.roles.iter().map(|e| e.id.as_str()).collect(),
+                Kind::Calendar => r.calendars.iter().map(|e| e.id.as_str()).collect(),
+            }
+        };
+        let index = r.index.as_ref().map(|_| (Kind::Page, "index"));
+        Kind::ALL
+            .into_iter()
+            .flat_map(|kind| ids(kind).into_iter().map(move |id| (kind, id)))
+            .chain(index)
+            .filter(|&(kind, id)| match self.visibility(kind, id) {
+                None => false,
+                Some(v) => !self.public || v == Visibility::Public,
+            })
+            .collect()
     }
 
     /// The entities of `list` (all of kind `kind`) that belong in this build.

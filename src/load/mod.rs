@@ -458,7 +458,10 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         files
             .par_iter()
             .map(|path| {
-                let text_file = path.extension().and_then(|e| e.to_str()).is_some_and(content_file);
+                let text_file = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(content_file);
                 (text_file && cache.cached_text(root, path).is_none()).then(|| read_text(path))
             })
             .collect()

@@ -19,7 +19,7 @@ pub const LINK_REL: &str = "noopener noreferrer";
 /// `html` as the sanitizer would write it, or `None` when this pass cannot
 /// tell (the caller must sanitize).
 pub fn clean(html: &str) -> Option<String> {
-    if html.bytes().any(|b| b == b'\r' || b == 0) {
+    if memchr::memchr2(b'\r', 0, html.as_bytes()).is_some() {
         // The HTML parser rewrites these; leave them to it.
         return None;
     }
@@ -109,12 +109,14 @@ fn escape(s: &str, attribute: bool, out: &mut String) {
     out.push_str(&s[start..]);
 }
 
-/// Text between tags: [`decode`] then [`escape`] (not as an attribute),
-/// in one pass.
+/// Text between tags (it holds no `<`): [`decode`] then [`escape`] (not
+/// as an attribute), in one pass.
 fn text(s: &str, out: &mut String) -> Option<()> {
     let bytes = s.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
+    let mut start = 0;
+    // Only `&`, `>` and U+00A0 (0xC2 0xA0 in UTF-8) are written otherwise.
+    while let Some(found) = memchr::memchr3(b'&', b'>', 0xC2, &bytes[start..]) {
+        let i = start + found;
         let (escaped, len) = match bytes[i] {
             b'&' => {
                 let (c, len) = entity(&s[i..])?;
@@ -127,19 +129,18 @@ fn text(s: &str, out: &mut String) -> Option<()> {
                 };
                 (escaped, len)
             }
-            b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
-            // U+00A0 in UTF-8.
-            0xC2 if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
+            _ if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
+            // Another character whose first byte is 0xC2: kept as it is.
             _ => {
-                i += 1;
+                out.push_str(&s[start..i + 2]);
+                start = i + 2;
                 continue;
             }
         };
         out.push_str(&s[start..i]);
         out.push_str(escaped);
-        i += len;
-        start = i;
+        start = i + len;
     }
     out.push_str(&s[start..]);
     Some(())

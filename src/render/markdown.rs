@@ -113,10 +113,11 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
 /// [`render`]; with `fast`, plain Markdown skips the sanitizer's parse
 /// (same result, see [`super::clean`]).
 fn render_with(markdown: &str, links: &dyn LinkResolver, fast: bool) -> Rendered {
-    let mut events: Vec<Event> = Vec::new();
+    let mut events: Vec<Event> = Vec::with_capacity(markdown.len() / 16);
     let mut toc = Vec::new();
     let mut text = Words::new(super::search::BODY_CHARS + 1);
-    let mut used_ids: BTreeSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    // Heading ids given so far (the theme's are taken from the start).
+    let mut used_ids: BTreeSet<String> = BTreeSet::new();
     // Inside a heading: its level, explicit id, and buffered events.
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     // For each open link or image (they nest properly): whether it is dropped.
@@ -185,7 +186,7 @@ fn render_with(markdown: &str, links: &dyn LinkResolver, fast: bool) -> Rendered
                 };
                 let mut hid = base.clone();
                 let mut n = 1;
-                while !used_ids.insert(hid.clone()) {
+                while RESERVED_IDS.contains(&hid.as_str()) || !used_ids.insert(hid.clone()) {
                     hid = format!("{base}-{n}");
                     n += 1;
                 }
@@ -483,6 +484,7 @@ mod tests {
         let cases = [
             "Plain *em* **strong** ***both*** ~~gone~~ `code <b> & \"q\"`.",
             "Quotes \"double\" and 'single', AT&T, 1 < 2 > 0, a\u{a0}b, caf\u{e9} \u{1f600}.",
+            "Two-byte characters: \u{a9} 2026 \u{ab}quoted\u{bb} \u{b1}5 \u{b5}s \u{a0}\u{a0} x\u{a0}> y & z.",
             "Entities &copy; &amp; &lt;tag&gt; &#35; &nbsp;.",
             "## Title \"quoted\" & <angled>\n\n### Sub {#my-id}\n\ntext",
             "[rel](../x/index.html \"A 'title' & \\\"more\\\"\") [abs](https://example.com/a?b=1&c=2#f)",
