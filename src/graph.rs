@@ -80,14 +80,24 @@ pub struct Graph<'a> {
     /// Every entity of this build (all, or the public ones), by kind and id:
     /// one hash lookup instead of a binary search through large entities.
     in_build: std::collections::HashSet<(Kind, &'a str)>,
+    /// Where each entity is in its kind's list.
+    at: std::collections::HashMap<(Kind, &'a str), usize>,
     /// For each entity, the entities that refer to it (fields and links).
     pub backlinks: BTreeMap<Ref, BTreeSet<Ref>>,
 }
 
-fn find<'e, T>(list: &'e [Entity<T>], id: &str) -> Option<&'e Entity<T>> {
-    list.binary_search_by(|e| e.id.as_str().cmp(id))
-        .ok()
-        .map(|i| &list[i])
+/// The ids of a kind's entities, in the list's order.
+fn ids_of(r: &RawPlaybook, kind: Kind) -> Vec<&str> {
+    match kind {
+        Kind::Page => r.pages.iter().map(|e| e.id.as_str()).collect(),
+        Kind::Persona => r.personas.iter().map(|e| e.id.as_str()).collect(),
+        Kind::Metric => r.metrics.iter().map(|e| e.id.as_str()).collect(),
+        Kind::Goal => r.goals.iter().map(|e| e.id.as_str()).collect(),
+        Kind::Campaign => r.campaigns.iter().map(|e| e.id.as_str()).collect(),
+        Kind::Budget => r.budgets.iter().map(|e| e.id.as_str()).collect(),
+        Kind::Role => r.roles.iter().map(|e| e.id.as_str()).collect(),
+        Kind::Calendar => r.calendars.iter().map(|e| e.id.as_str()).collect(),
+    }
 }
 
 impl<'a> Graph<'a> {
@@ -123,8 +133,18 @@ impl<'a> Graph<'a> {
             },
             default_visibility,
             in_build: Default::default(),
+            at: Default::default(),
             backlinks: BTreeMap::new(),
         };
+        g.at = Kind::ALL
+            .into_iter()
+            .flat_map(|kind| {
+                ids_of(raw, kind)
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, id)| ((kind, id), i))
+            })
+            .collect();
         g.in_build = g.compute_in_build();
         g.horizon = g.compute_horizon();
         g.backlinks = g.compute_backlinks();
@@ -132,28 +152,28 @@ impl<'a> Graph<'a> {
     }
 
     pub fn page(&self, id: &str) -> Option<&'a Entity<crate::model::content::Page>> {
-        find(&self.raw.pages, id)
+        self.find(Kind::Page, &self.raw.pages, id)
     }
     pub fn persona(&self, id: &str) -> Option<&'a Entity<crate::model::content::Persona>> {
-        find(&self.raw.personas, id)
+        self.find(Kind::Persona, &self.raw.personas, id)
     }
     pub fn metric(&self, id: &str) -> Option<&'a Entity<Metric>> {
-        find(&self.raw.metrics, id)
+        self.find(Kind::Metric, &self.raw.metrics, id)
     }
     pub fn goal(&self, id: &str) -> Option<&'a Entity<Goal>> {
-        find(&self.raw.goals, id)
+        self.find(Kind::Goal, &self.raw.goals, id)
     }
     pub fn campaign(&self, id: &str) -> Option<&'a Entity<crate::model::content::Campaign>> {
-        find(&self.raw.campaigns, id)
+        self.find(Kind::Campaign, &self.raw.campaigns, id)
     }
     pub fn budget(&self, id: &str) -> Option<&'a Entity<crate::model::budget::Budget>> {
-        find(&self.raw.budgets, id)
+        self.find(Kind::Budget, &self.raw.budgets, id)
     }
     pub fn role(&self, id: &str) -> Option<&'a Entity<crate::model::role::Role>> {
-        find(&self.raw.roles, id)
+        self.find(Kind::Role, &self.raw.roles, id)
     }
     pub fn calendar(&self, id: &str) -> Option<&'a Entity<crate::model::calendar::Calendar>> {
-        find(&self.raw.calendars, id)
+        self.find(Kind::Calendar, &self.raw.calendars, id)
     }
 
     /// An entity's visibility, with the playbook's default.
@@ -167,24 +187,17 @@ impl<'a> Graph<'a> {
         self.in_build.contains(&(kind, id))
     }
 
+    /// The entity `id` of `list`, the list of kind `kind`.
+    fn find<T>(&self, kind: Kind, list: &'a [Entity<T>], id: &str) -> Option<&'a Entity<T>> {
+        self.at.get(&(kind, id)).map(|&i| &list[i])
+    }
+
     fn compute_in_build(&self) -> std::collections::HashSet<(Kind, &'a str)> {
         let r = self.raw;
-        let ids = |kind: Kind| -> Vec<&'a str> {
-            match kind {
-                Kind::Page => r.pages.iter().map(|e| e.id.as_str()).collect(),
-                Kind::Persona => r.personas.iter().map(|e| e.id.as_str()).collect(),
-                Kind::Metric => r.metrics.iter().map(|e| e.id.as_str()).collect(),
-                Kind::Goal => r.goals.iter().map(|e| e.id.as_str()).collect(),
-                Kind::Campaign => r.campaigns.iter().map(|e| e.id.as_str()).collect(),
-                Kind::Budget => r.budgets.iter().map(|e| e.id.as_str()).collect(),
-                Kind::Role => r.roles.iter().map(|e| e.id.as_str()).collect(),
-                Kind::Calendar => r.calendars.iter().map(|e| e.id.as_str()).collect(),
-            }
-        };
         let index = r.index.as_ref().map(|_| (Kind::Page, "index"));
-        Kind::ALL
-            .into_iter()
-            .flat_map(|kind| ids(kind).into_iter().map(move |id| (kind, id)))
+        self.at
+            .keys()
+            .copied()
             .chain(index)
             .filter(|&(kind, id)| match self.visibility(kind, id) {
                 None => false,
