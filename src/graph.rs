@@ -86,20 +86,6 @@ pub struct Graph<'a> {
     pub backlinks: BTreeMap<Ref, BTreeSet<Ref>>,
 }
 
-/// The ids of a kind's entities, in the list's order.
-fn ids_of(r: &RawPlaybook, kind: Kind) -> Vec<&str> {
-    match kind {
-        Kind::Page => r.pages.iter().map(|e| e.id.as_str()).collect(),
-        Kind::Persona => r.personas.iter().map(|e| e.id.as_str()).collect(),
-        Kind::Metric => r.metrics.iter().map(|e| e.id.as_str()).collect(),
-        Kind::Goal => r.goals.iter().map(|e| e.id.as_str()).collect(),
-        Kind::Campaign => r.campaigns.iter().map(|e| e.id.as_str()).collect(),
-        Kind::Budget => r.budgets.iter().map(|e| e.id.as_str()).collect(),
-        Kind::Role => r.roles.iter().map(|e| e.id.as_str()).collect(),
-        Kind::Calendar => r.calendars.iter().map(|e| e.id.as_str()).collect(),
-    }
-}
-
 impl<'a> Graph<'a> {
     pub fn new(raw: &'a RawPlaybook, today: Date, public: bool) -> Graph<'a> {
         let settings = raw.settings.as_ref().map(|s| &s.data);
@@ -139,7 +125,7 @@ impl<'a> Graph<'a> {
         g.at = Kind::ALL
             .into_iter()
             .flat_map(|kind| {
-                ids_of(raw, kind)
+                raw.loaded_ids(kind)
                     .into_iter()
                     .enumerate()
                     .map(move |(i, id)| ((kind, id), i))

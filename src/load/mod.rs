@@ -135,17 +135,25 @@ pub struct RawPlaybook {
 
 impl RawPlaybook {
     /// Every id of a kind, loaded or broken, sorted.
+    /// The ids of a kind's loaded entities, in their list's order.
+    pub fn loaded_ids(&self, kind: Kind) -> Vec<&str> {
+        fn of<T>(list: &[Entity<T>]) -> Vec<&str> {
+            list.iter().map(|e| e.id.as_str()).collect()
+        }
+        match kind {
+            Kind::Page => of(&self.pages),
+            Kind::Persona => of(&self.personas),
+            Kind::Metric => of(&self.metrics),
+            Kind::Goal => of(&self.goals),
+            Kind::Campaign => of(&self.campaigns),
+            Kind::Budget => of(&self.budgets),
+            Kind::Role => of(&self.roles),
+            Kind::Calendar => of(&self.calendars),
+        }
+    }
+
     pub fn ids(&self, kind: Kind) -> BTreeSet<&str> {
-        let mut ids: BTreeSet<&str> = match kind {
-            Kind::Page => self.pages.iter().map(|e| e.id.as_str()).collect(),
-            Kind::Persona => self.personas.iter().map(|e| e.id.as_str()).collect(),
-            Kind::Metric => self.metrics.iter().map(|e| e.id.as_str()).collect(),
-            Kind::Goal => self.goals.iter().map(|e| e.id.as_str()).collect(),
-            Kind::Campaign => self.campaigns.iter().map(|e| e.id.as_str()).collect(),
-            Kind::Budget => self.budgets.iter().map(|e| e.id.as_str()).collect(),
-            Kind::Role => self.roles.iter().map(|e| e.id.as_str()).collect(),
-            Kind::Calendar => self.calendars.iter().map(|e| e.id.as_str()).collect(),
-        };
+        let mut ids: BTreeSet<&str> = self.loaded_ids(kind).into_iter().collect();
         ids.extend(
             self.broken
                 .iter()
