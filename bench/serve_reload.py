@@ -68,7 +68,7 @@ def edit_times(binary, root, page_file, url_path, n):
 def summary(times, rebuilds):
     rebuild = f"{statistics.median(rebuilds):.0f} ms" if rebuilds else "not seen"
     return (f"median {statistics.median(times):.0f} ms to the served page (worst {max(times):.0f} ms; "
-            f"rebuild {rebuild}; the watcher waits 40 ms for more changes)")
+            f"rebuild {rebuild}; the rest is mostly the watcher's wait for more changes)")
 
 
 def main():

@@ -181,14 +181,12 @@ impl<'a> Graph<'a> {
     fn compute_in_build(&self) -> std::collections::HashSet<(Kind, &'a str)> {
         let r = self.raw;
         let index = r.index.as_ref().map(|_| (Kind::Page, "index"));
-        self.at
-            .keys()
-            .copied()
-            .chain(index)
-            .filter(|&(kind, id)| match self.visibility(kind, id) {
-                None => false,
-                Some(v) => !self.public || v == Visibility::Public,
-            })
+        let all = self.at.keys().copied().chain(index);
+        if !self.public {
+            // A full build has every entity.
+            return all.collect();
+        }
+        all.filter(|&(kind, id)| self.visibility(kind, id) == Some(Visibility::Public))
             .collect()
     }
 

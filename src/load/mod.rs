@@ -470,7 +470,10 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
                     .extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(content_file);
-                (text_file && cache.cached_text(root, path).is_none()).then(|| read_text(path))
+                text_file.then(|| match cache.cached_text(root, path) {
+                    Some(text) => Ok(FileText::Utf8(text)),
+                    None => read_text(path),
+                })
             })
             .collect()
     });
@@ -672,6 +675,22 @@ fn slugish(stem: &str) -> String {
 
 /// A path's components with `/` between them: how files are named.
 fn name_of(path: &Path) -> String {
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(name) = path.to_str()
+        && plain_relative(name)
+    {
+        // Already so named: what a walk below the root gives.
+        return name.to_owned();
+    }
+    components_joined(path)
+}
+
+/// A relative path whose components are its `/`-separated parts, unchanged.
+fn plain_relative(name: &str) -> bool {
+    !name.is_empty() && name.split('/').all(|part| !part.is_empty() && part != ".")
+}
+
+fn components_joined(path: &Path) -> String {
     let parts: Vec<_> = path
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -1057,6 +1076,24 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_are_the_path_components_joined_by_slashes() {
+        for p in [
+            "content/pages/a.md",
+            "a",
+            "content/../x.md",
+            "/abs/file.md",
+            "content//pages/a.md",
+            "./content/a.md",
+            "content/./a.md",
+            "content/pages/",
+            "content/.",
+            "content/.hidden/x.md",
+        ] {
+            assert_eq!(name_of(Path::new(p)), components_joined(Path::new(p)), "{p}");
+        }
+    }
 
     #[test]
     fn ids() {

@@ -12,8 +12,11 @@ use std::time::Duration;
 /// The folders under the root whose files make the site.
 pub const WATCHED_DIRS: [&str; 4] = ["content", "static", "templates", "themes"];
 
-/// How long the file system must be quiet before a rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(40);
+/// How long the file system must be quiet before a rebuild: long enough
+/// for an editor's save (write, rename) to be one change, short enough not
+/// to be felt. A burst longer than this (a large checkout) may take two
+/// rebuilds; the second starts from the first's state.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// Whether a file name is an editor's temporary, backup or swap file.
 pub fn is_temporary(name: &str) -> bool {
