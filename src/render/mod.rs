@@ -170,14 +170,14 @@ fn render_jobs_into(
     out: Option<&dyn Output>,
     shared: &Shared,
 ) -> anyhow::Result<Outputs> {
-    // Every shard walks the same jobs in the same order and renders every
-    // n-th of those selected; their outputs are disjoint and merged by job,
-    // so the result does not depend on how many threads there are.
     if *selection == Selection::All {
         // What most shards need is made first, on every core, instead of
         // by the first shard to ask while the others wait.
         pages::prepare(&Builder::new(graph, theme, options, selection.clone(), shared));
     }
+    // Every shard walks the same jobs in the same order and renders every
+    // n-th of those selected; their outputs are disjoint and merged by job,
+    // so the result does not depend on how many threads there are.
     let mut shards = rayon::current_num_threads().max(1) * 4;
     if let Selection::Only(jobs) = selection {
         shards = shards.min(jobs.len()).max(1);
