@@ -235,6 +235,8 @@ pub struct LoadCache {
     /// Markdown files of the last load whose text changed in the body only,
     /// front matter identical: what lists and tables show of them is the same.
     pub body_only: std::collections::HashSet<String>,
+    /// How many files the last load parsed (the others it took from here).
+    pub parsed: usize,
 }
 
 impl LoadCache {
@@ -248,10 +250,44 @@ impl LoadCache {
 
 struct Cached {
     text: std::sync::Arc<str>,
-    /// `Option<Entity<T>>` for the file's kind.
-    value: Box<dyn std::any::Any + Send + Sync>,
+    /// `Option<Entity<T>>` for the file's kind; `None` while the entity is
+    /// lent to the playbook of the last load (see [`LoadCache::restore`]).
+    value: Option<Box<dyn std::any::Any + Send + Sync>>,
     diagnostics: Vec<Diagnostic>,
     follow_ups: Vec<String>,
+}
+
+impl LoadCache {
+    /// Takes back the entities a load lent to `raw`, so that the next load
+    /// moves them out again instead of copying them. An entity not given
+    /// back is parsed again next time.
+    pub fn restore(&mut self, raw: &mut RawPlaybook) {
+        fn back<T: Send + Sync + 'static>(cache: &mut LoadCache, sources: &SourceMap, list: Vec<Entity<T>>) {
+            for e in list {
+                let source = sources.get(e.file);
+                if let Some(c) = cache.files.get_mut(&source.name)
+                    && c.value.is_none()
+                    && std::sync::Arc::ptr_eq(&c.text, &source.text)
+                {
+                    c.value = Some(Box::new(Some(e)));
+                }
+            }
+        }
+        if self.disabled {
+            return;
+        }
+        let s = &raw.sources;
+        back(self, s, raw.settings.take().into_iter().collect());
+        back(self, s, raw.index.take().into_iter().collect());
+        back(self, s, std::mem::take(&mut raw.pages));
+        back(self, s, std::mem::take(&mut raw.personas));
+        back(self, s, std::mem::take(&mut raw.metrics));
+        back(self, s, std::mem::take(&mut raw.goals));
+        back(self, s, std::mem::take(&mut raw.campaigns));
+        back(self, s, std::mem::take(&mut raw.budgets));
+        back(self, s, std::mem::take(&mut raw.roles));
+        back(self, s, std::mem::take(&mut raw.calendars));
+    }
 }
 
 impl std::fmt::Debug for LoadCache {
@@ -269,6 +305,8 @@ struct Parsed<T> {
     follow_ups: Vec<String>,
     /// Parsed now (not taken from the cache): the cache keeps the result.
     fresh: bool,
+    /// Unchanged: [`absorb`] takes the entity from the cache.
+    reuse: bool,
     /// The file's text changed in its Markdown body only.
     body_only: bool,
 }
@@ -286,14 +324,12 @@ fn parse_one<T: Clone + Send + Sync + 'static>(
     let old = cache.files.get(&source.name).filter(|_| !cache.disabled);
     if let Some(c) = old
         && (std::sync::Arc::ptr_eq(&c.text, &source.text) || c.text == source.text)
-        && let Some(value) = c.value.downcast_ref::<Option<Entity<T>>>()
+        && c.value.as_ref().is_some_and(|v| v.is::<Option<Entity<T>>>())
     {
         return Parsed {
             file,
-            value: value.clone().map(|mut e| {
-                e.file = file;
-                e
-            }),
+            value: None,
+            reuse: true,
             diagnostics: c
                 .diagnostics
                 .iter()
@@ -323,6 +359,7 @@ fn parse_one<T: Clone + Send + Sync + 'static>(
         diagnostics,
         follow_ups: follow_ups.into_iter().map(|(_, k)| k).collect(),
         fresh: true,
+        reuse: false,
         body_only,
     }
 }
@@ -336,10 +373,11 @@ fn absorb<T: Clone + Send + Sync + 'static>(
 ) -> Option<Entity<T>> {
     let Parsed {
         file,
-        value,
+        mut value,
         diagnostics,
         follow_ups,
         fresh,
+        reuse,
         body_only,
     } = parsed;
     if !cache.disabled {
@@ -347,12 +385,32 @@ fn absorb<T: Clone + Send + Sync + 'static>(
         if body_only {
             cache.body_only.insert(source.name.clone());
         }
+        if reuse && let Some(c) = cache.files.get_mut(&source.name) {
+            // Lent to this load's playbook until it is given back (to the
+            // entry whose text is this very text).
+            c.text = source.text.clone();
+            let taken = c
+                .value
+                .take()
+                .and_then(|v| v.downcast::<Option<Entity<T>>>().ok());
+            match taken.map(|v| *v) {
+                Some(Some(mut e)) => {
+                    e.file = file;
+                    value = Some(e);
+                }
+                // A file without an entity: nothing to lend.
+                Some(None) => c.value = Some(Box::new(None::<Entity<T>>)),
+                None => {}
+            }
+        }
         if fresh {
+            cache.parsed += 1;
             cache.files.insert(
                 source.name.clone(),
                 Cached {
                     text: source.text.clone(),
-                    value: Box::new(value.clone()),
+                    // A file without an entity has nothing to lend.
+                    value: value.is_none().then(|| Box::new(None::<Entity<T>>) as Box<_>),
                     diagnostics: diagnostics.clone(),
                     follow_ups: follow_ups.clone(),
                 },
@@ -428,6 +486,7 @@ fn parse_task(cache: &LoadCache, sources: &SourceMap, t: &Task) -> Loaded {
 /// [`load`], reusing what `cache` holds for files whose text is unchanged.
 pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyhow::Result<RawPlaybook> {
     cache.body_only.clear();
+    cache.parsed = 0;
     let mut pb = RawPlaybook {
         root: root.to_path_buf(),
         ..RawPlaybook::default()
@@ -1205,14 +1264,32 @@ mod cache_tests {
                 .collect();
             (pb, diags)
         };
-        let (pb1, d1) = first(&mut cache);
-        let (pb2, d2) = first(&mut cache);
+        let (mut pb1, d1) = first(&mut cache);
+        assert_eq!(cache.parsed, 3);
+        let pages = pb1.pages.len();
+        cache.restore(&mut pb1);
+        let (mut pb2, d2) = first(&mut cache);
+        assert_eq!(cache.parsed, 0, "unchanged files are taken back, not parsed");
         assert_eq!(d1, d2, "diagnostics of unchanged files are replayed");
-        assert_eq!(pb1.pages.len(), pb2.pages.len());
+        assert_eq!(pages, pb2.pages.len());
         assert_eq!(pb2.pages[0].data.title.as_ref().unwrap().value, "A");
+        assert_eq!(pb2.sources.get(pb2.pages[0].file).name, "content/pages/a.md");
+        // What a load lent and did not get back is parsed again.
+        let (_, d_lent) = first(&mut cache);
+        assert_eq!((cache.parsed, d_lent), (3, d1));
+        let (mut pb_back, _) = first(&mut cache);
+        cache.restore(&mut pb_back);
+        cache.restore(&mut pb2);
+        // Read again from the disk (same text, not the same copy): taken.
+        for _ in 0..2 {
+            let (mut pb_again, _) = first(&mut cache);
+            assert_eq!(cache.parsed, 0);
+            cache.restore(&mut pb_again);
+        }
         std::fs::write(root.join("content/pages/a.md"), "---\ntitle: A2\n---\n").unwrap();
         std::fs::remove_file(root.join("content/pages/b.md")).unwrap();
         let (pb3, d3) = first(&mut cache);
+        assert_eq!(cache.parsed, 1, "only the changed file is parsed");
         assert_eq!(
             pb3.pages[0].data.title.as_ref().unwrap().value,
             "A2",

@@ -238,6 +238,7 @@ impl Session {
         );
         self.generation += 1;
         if compiled.has_errors() {
+            self.give_back(compiled);
             self.failure = Some(Arc::new(items.clone()));
             return Ok(Outcome {
                 ok: false,
@@ -262,6 +263,7 @@ impl Session {
                     message: format!("{e:#}"),
                     help: None,
                 };
+                self.give_back(compiled);
                 self.failure = Some(Arc::new(vec![item.clone()]));
                 return Ok(Outcome {
                     ok: false,
@@ -313,7 +315,7 @@ impl Session {
         });
         drop_later(std::mem::replace(&mut self.site, files));
         drop_later(std::mem::replace(&mut self.served, Arc::new(served)));
-        drop_later(compiled);
+        self.give_back(compiled);
         self.failure = None;
         self.warnings = items.clone();
         Ok(Outcome {
@@ -395,6 +397,13 @@ impl Session {
         self.kinds = kinds;
         self.today = Some(compiled.today);
         Ok((files, deferred, rendered))
+    }
+
+    /// Gives the entities of a load back to the cache (the next load
+    /// takes them instead of copying them); the rest is freed elsewhere.
+    fn give_back(&mut self, mut compiled: crate::Compiled) {
+        crate::timings::step("give back", || self.cache.restore(&mut compiled.raw));
+        drop_later(compiled);
     }
 
     /// The site being served (the last good one).
