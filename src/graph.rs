@@ -132,8 +132,8 @@ impl<'a> Graph<'a> {
             })
             .collect();
         g.in_build = g.compute_in_build();
-        g.horizon = g.compute_horizon();
-        g.backlinks = g.compute_backlinks();
+        g.horizon = crate::timings::step("horizon", || g.compute_horizon());
+        g.backlinks = crate::timings::step("backlinks", || g.compute_backlinks());
         g
     }
 
