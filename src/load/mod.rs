@@ -237,6 +237,8 @@ pub struct LoadCache {
     pub body_only: std::collections::HashSet<String>,
     /// How many files the last load parsed (the others it took from here).
     pub parsed: usize,
+    /// The files the last walk of `content/` found, in its order.
+    walked: Option<Arc<Vec<PathBuf>>>,
 }
 
 impl LoadCache {
@@ -504,21 +506,32 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
     // First file seen for each (kind, id), to name both in a duplicate-id.
     let mut seen: BTreeMap<(Kind, String), FileId> = BTreeMap::new();
     let mut tasks: Vec<Task> = Vec::new();
-    let walker = walkdir::WalkDir::new(&content)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
-    let files = crate::timings::step("walk", || -> anyhow::Result<Vec<PathBuf>> {
-        let mut files = Vec::new();
-        for entry in walker {
-            let entry = entry.map_err(|err| anyhow::anyhow!("cannot read {}: {err}", content.display()))?;
-            if entry.file_type().is_file() {
-                files.push(entry.into_path());
+    let files = match cache.same_files(root) {
+        Some(files) => files,
+        None => {
+            let walker = walkdir::WalkDir::new(&content)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+            let files = crate::timings::step("walk", || -> anyhow::Result<Vec<PathBuf>> {
+                let mut files = Vec::new();
+                for entry in walker {
+                    let entry =
+                        entry.map_err(|err| anyhow::anyhow!("cannot read {}: {err}", content.display()))?;
+                    if entry.file_type().is_file() {
+                        files.push(entry.into_path());
+                    }
+                }
+                Ok(files)
+            })?;
+            let files = Arc::new(files);
+            if !cache.disabled {
+                cache.walked = Some(files.clone());
             }
+            files
         }
-        Ok(files)
-    })?;
+    };
     // Files are read in parallel, ahead of the bookkeeping below, which
     // must run in the walk's order.
     let mut texts: Vec<Option<anyhow::Result<FileText>>> = crate::timings::step("read", || {
@@ -789,6 +802,18 @@ fn read_text(path: &Path) -> anyhow::Result<FileText> {
 }
 
 impl LoadCache {
+    /// The files of the last walk, when the watcher's changes cannot have
+    /// changed which files there are: every changed file was read last
+    /// time and is still there (an edit, not a file made, moved or removed).
+    fn same_files(&self, root: &Path) -> Option<Arc<Vec<PathBuf>>> {
+        let changed = self.changed.as_ref()?;
+        let walked = self.walked.as_ref()?;
+        changed
+            .iter()
+            .all(|name| self.files.contains_key(name) && root.join(name).is_file())
+            .then(|| walked.clone())
+    }
+
     /// The text of a file the cache is told did not change (`serve` knows
     /// which files its watcher saw change).
     fn cached_text(&self, root: &Path, path: &Path) -> Option<Arc<str>> {
@@ -1244,6 +1269,46 @@ mod tests {
 #[cfg(test)]
 mod cache_tests {
     use super::*;
+
+    /// `serve` says which files changed: an edit reuses the last walk of
+    /// `content/`; a file made or removed makes a new one.
+    #[test]
+    fn an_edit_reuses_the_last_walk_and_new_or_removed_files_walk_again() {
+        let root = std::env::temp_dir().join(format!("playbook-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("content/pages")).unwrap();
+        std::fs::write(root.join("playbook.yaml"), "title: T\n").unwrap();
+        std::fs::write(root.join("content/pages/a.md"), "---\ntitle: A\n---\n").unwrap();
+        let mut cache = LoadCache::default();
+        let load = |cache: &mut LoadCache, changed: &[&str]| {
+            cache.changed = (!changed.is_empty()).then(|| changed.iter().map(|c| c.to_string()).collect());
+            let mut pb = load_cached(&root, &mut Sink::default(), cache).unwrap();
+            let titles: Vec<String> = pb
+                .pages
+                .iter()
+                .map(|p| p.data.title.as_ref().unwrap().value.clone())
+                .collect();
+            cache.restore(&mut pb);
+            titles
+        };
+        assert_eq!(load(&mut cache, &[]), ["A"]);
+        let walk = cache.walked.clone().unwrap();
+        std::fs::write(root.join("content/pages/a.md"), "---\ntitle: A2\n---\n").unwrap();
+        assert_eq!(load(&mut cache, &["content/pages/a.md"]), ["A2"]);
+        assert!(
+            Arc::ptr_eq(&walk, cache.walked.as_ref().unwrap()),
+            "an edit does not walk"
+        );
+        std::fs::write(root.join("content/pages/b.md"), "---\ntitle: B\n---\n").unwrap();
+        assert_eq!(load(&mut cache, &["content/pages/b.md"]), ["A2", "B"]);
+        assert!(
+            !Arc::ptr_eq(&walk, cache.walked.as_ref().unwrap()),
+            "a new file walks"
+        );
+        std::fs::remove_file(root.join("content/pages/a.md")).unwrap();
+        assert_eq!(load(&mut cache, &["content/pages/a.md"]), ["B"]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn a_reload_parses_only_changed_files_and_reports_the_same() {
