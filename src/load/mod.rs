@@ -697,10 +697,9 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
 /// Whether a file's extension is one of the content files' (read, or
 /// reported when in the wrong place).
 fn content_file(ext: &str) -> bool {
-    matches!(
-        ext.to_ascii_lowercase().as_str(),
-        "md" | "markdown" | "yaml" | "yml"
-    )
+    ["md", "markdown", "yaml", "yml"]
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
 }
 
 /// Reports a content file that is not read (wrong folder or extension).
