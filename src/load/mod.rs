@@ -1269,15 +1269,23 @@ mod tests {
 mod cache_tests {
     use super::*;
 
+    /// A fresh playbook in a temporary folder with these pages.
+    fn playbook(name: &str, pages: &[(&str, &str)]) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("playbook-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("content/pages")).unwrap();
+        std::fs::write(root.join("playbook.yaml"), "title: T\n").unwrap();
+        for (file, text) in pages {
+            std::fs::write(root.join("content/pages").join(file), text).unwrap();
+        }
+        root
+    }
+
     /// `serve` says which files changed: an edit reuses the last walk of
     /// `content/`; a file made or removed makes a new one.
     #[test]
     fn an_edit_reuses_the_last_walk_and_new_or_removed_files_walk_again() {
-        let root = std::env::temp_dir().join(format!("playbook-walk-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(root.join("content/pages")).unwrap();
-        std::fs::write(root.join("playbook.yaml"), "title: T\n").unwrap();
-        std::fs::write(root.join("content/pages/a.md"), "---\ntitle: A\n---\n").unwrap();
+        let root = playbook("walk", &[("a.md", "---\ntitle: A\n---\n")]);
         let mut cache = LoadCache::default();
         let load = |cache: &mut LoadCache, changed: &[&str]| {
             cache.changed = (!changed.is_empty()).then(|| changed.iter().map(|c| c.to_string()).collect());
@@ -1311,12 +1319,10 @@ mod cache_tests {
 
     #[test]
     fn a_reload_parses_only_changed_files_and_reports_the_same() {
-        let root = std::env::temp_dir().join(format!("playbook-cache-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(root.join("content/pages")).unwrap();
-        std::fs::write(root.join("playbook.yaml"), "title: T\n").unwrap();
-        std::fs::write(root.join("content/pages/a.md"), "---\ntitle: A\n---\n").unwrap();
-        std::fs::write(root.join("content/pages/b.md"), "---\ntitel: B\n---\n").unwrap();
+        let root = playbook(
+            "cache",
+            &[("a.md", "---\ntitle: A\n---\n"), ("b.md", "---\ntitel: B\n---\n")],
+        );
         let mut cache = LoadCache::default();
         let first = |cache: &mut LoadCache| {
             let mut sink = Sink::default();
