@@ -180,8 +180,15 @@ impl<'a> Graph<'a> {
 
     fn compute_in_build(&self) -> std::collections::HashSet<(Kind, &'a str)> {
         let r = self.raw;
+        // The page `index` is the home page's file, whatever `pages/` holds
+        // (as `RawPlaybook::explicit_visibility` says).
         let index = r.index.as_ref().map(|_| (Kind::Page, "index"));
-        let all = self.at.keys().copied().chain(index);
+        let all = self
+            .at
+            .keys()
+            .copied()
+            .filter(|&key| key != (Kind::Page, "index"))
+            .chain(index);
         if !self.public {
             // A full build has every entity.
             return all.collect();
@@ -192,10 +199,6 @@ impl<'a> Graph<'a> {
 
     /// The entities of `list` (all of kind `kind`) that belong in this build.
     pub fn in_build<'e, T>(&self, kind: Kind, list: &'e [Entity<T>]) -> Vec<&'e Entity<T>> {
-        if !self.public {
-            // A full build has every entity.
-            return list.iter().collect();
-        }
         list.iter().filter(|e| self.visible(kind, &e.id)).collect()
     }
 
@@ -588,5 +591,53 @@ impl<'a> Graph<'a> {
         }
         out.sort();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::content::Page;
+    use crate::source::FileId;
+
+    fn page(id: &str) -> Entity<Page> {
+        Entity {
+            id: id.into(),
+            file: FileId(0),
+            base: 0,
+            data: Page::default(),
+            body: None,
+            links: Vec::new(),
+        }
+    }
+
+    /// What is in a build is what `RawPlaybook::explicit_visibility` finds:
+    /// the page `index` is the home page's file, not `pages/index.md`.
+    #[test]
+    fn entities_in_the_build_are_those_the_playbook_has() {
+        let today = parse_date("2026-11-28").unwrap();
+        let mut raw = RawPlaybook {
+            pages: vec![page("a"), page("index")],
+            ..RawPlaybook::default()
+        };
+        for public in [false, true] {
+            let g = Graph::new(&raw, today, public);
+            for (kind, id) in [(Kind::Page, "a"), (Kind::Page, "index"), (Kind::Role, "a")] {
+                let expected = g
+                    .visibility(kind, id)
+                    .is_some_and(|v| !public || v == Visibility::Public);
+                assert_eq!(g.visible(kind, id), expected, "{kind:?} {id} public: {public}");
+            }
+            assert!(!g.visible(Kind::Page, "index"));
+            assert_eq!(g.visible(Kind::Page, "a"), !public, "internal by default");
+            let listed: Vec<&str> = g
+                .in_build(Kind::Page, &raw.pages)
+                .iter()
+                .map(|e| e.id.as_str())
+                .collect();
+            assert_eq!(listed, if public { vec![] } else { vec!["a"] });
+        }
+        raw.index = Some(page("index"));
+        assert!(Graph::new(&raw, today, false).visible(Kind::Page, "index"));
     }
 }
