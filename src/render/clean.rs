@@ -83,8 +83,9 @@ fn decode(s: &str) -> Option<std::borrow::Cow<'_, str>> {
     Some(std::borrow::Cow::Owned(out))
 }
 
-/// Escapes as the HTML serializer does (text and attribute values).
-fn escape(s: &str, attribute: bool, out: &mut String) {
+/// Escapes an attribute value as the HTML serializer does (text between
+/// tags has its own pass, [`text`]).
+fn escape_attribute(s: &str, out: &mut String) {
     // Runs without a special character are copied whole.
     let bytes = s.as_bytes();
     let (mut start, mut i) = (0, 0);
@@ -93,7 +94,7 @@ fn escape(s: &str, attribute: bool, out: &mut String) {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
-            b'"' if attribute => ("&quot;", 1),
+            b'"' => ("&quot;", 1),
             // U+00A0 in UTF-8.
             0xC2 if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
             _ => {
@@ -109,8 +110,8 @@ fn escape(s: &str, attribute: bool, out: &mut String) {
     out.push_str(&s[start..]);
 }
 
-/// Text between tags (it holds no `<`): [`decode`] then [`escape`] (not
-/// as an attribute), in one pass.
+/// Text between tags (it holds no `<`): [`decode`], then escaped as the
+/// HTML serializer escapes text (`&`, `>`, U+00A0; quotes stay), in one pass.
 fn text(s: &str, out: &mut String) -> Option<()> {
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -250,7 +251,7 @@ fn tag(inner: &str, out: &mut String) -> Option<()> {
         out.push(' ');
         out.push_str(attr);
         out.push_str("=\"");
-        escape(&value, true, out);
+        escape_attribute(&value, out);
         out.push('"');
     }
     if name == "a" {
