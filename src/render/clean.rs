@@ -28,9 +28,10 @@ pub fn clean(html: &str) -> Option<String> {
     // Open links: a link inside a link (an autolink in a link's text) is
     // split by the HTML parser.
     let mut links = 0usize;
-    while let Some(lt) = rest.find('<') {
+    // Byte searches: `<` and `>` are ASCII, so the offsets are boundaries.
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
         text(&rest[..lt], &mut out)?;
-        let gt = rest[lt..].find('>')? + lt;
+        let gt = memchr::memchr(b'>', &rest.as_bytes()[lt..])? + lt;
         let inner = &rest[lt + 1..gt];
         if inner == "/a" {
             links = links.checked_sub(1)?;
@@ -68,12 +69,12 @@ fn entity(s: &str) -> Option<(char, usize)> {
 
 /// Decodes the entities pulldown-cmark writes; `None` for any other `&`.
 fn decode(s: &str) -> Option<std::borrow::Cow<'_, str>> {
-    if !s.contains('&') {
+    if memchr::memchr(b'&', s.as_bytes()).is_none() {
         return Some(std::borrow::Cow::Borrowed(s));
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..amp]);
         let (c, len) = entity(&rest[amp..])?;
         out.push(c);
@@ -239,7 +240,7 @@ fn tag(inner: &str, out: &mut String) -> Option<()> {
         if !attr.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
             return None;
         }
-        let close = attrs[eq + 2..].find('"')? + eq + 2;
+        let close = memchr::memchr(b'"', &attrs.as_bytes()[eq + 2..])? + eq + 2;
         let value = decode(&attrs[eq + 2..close])?;
         attrs = &attrs[close + 1..];
         if !allowed(name, attr) {
