@@ -21,6 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// An entity, by kind and id.
 pub type Ref = (Kind, String);
 
+/// For each entity, the entities that refer to it (fields and links).
+pub type Backlinks = BTreeMap<Ref, BTreeSet<Ref>>;
+
 /// How a goal is doing at "today".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -83,11 +86,23 @@ pub struct Graph<'a> {
     /// Where each entity is in its kind's list.
     at: std::collections::HashMap<(Kind, &'a str), usize>,
     /// For each entity, the entities that refer to it (fields and links).
-    pub backlinks: BTreeMap<Ref, BTreeSet<Ref>>,
+    pub backlinks: Backlinks,
 }
 
 impl<'a> Graph<'a> {
     pub fn new(raw: &'a RawPlaybook, today: Date, public: bool) -> Graph<'a> {
+        Graph::patched(raw, today, public, None)
+    }
+
+    /// [`Graph::new`]; with `last`, the backlinks of an earlier build of the
+    /// same entities (same kinds and ids) where only the entities in the
+    /// set may have changed: their edges are made again, the others kept.
+    pub fn patched(
+        raw: &'a RawPlaybook,
+        today: Date,
+        public: bool,
+        last: Option<(Backlinks, &BTreeSet<Ref>)>,
+    ) -> Graph<'a> {
         let settings = raw.settings.as_ref().map(|s| &s.data);
         let fy_start = settings
             .and_then(|s| s.fiscal_year_start.as_ref())
@@ -133,7 +148,14 @@ impl<'a> Graph<'a> {
             .collect();
         g.in_build = g.compute_in_build();
         g.horizon = crate::timings::step("horizon", || g.compute_horizon());
-        g.backlinks = crate::timings::step("backlinks", || g.compute_backlinks());
+        g.backlinks = crate::timings::step("backlinks", || match last {
+            Some((last, changed)) => g.patch_backlinks(last, changed),
+            None => {
+                let mut out = Backlinks::new();
+                g.add_edges(&mut out, None);
+                out
+            }
+        });
         g
     }
 
@@ -279,22 +301,39 @@ impl<'a> Graph<'a> {
         }
     }
 
-    fn compute_backlinks(&self) -> BTreeMap<Ref, BTreeSet<Ref>> {
+    /// `last` (backlinks of the same entities) without the edges from the
+    /// `changed` entities, which are then made again from their new data.
+    /// Every other entity's edges depend only on its own data and on which
+    /// roles exist, which a change of the same entities leaves as it was.
+    fn patch_backlinks(&self, mut last: Backlinks, changed: &BTreeSet<Ref>) -> Backlinks {
+        for sources in last.values_mut() {
+            sources.retain(|s| !changed.contains(s));
+        }
+        last.retain(|_, sources| !sources.is_empty());
+        let only: std::collections::HashSet<(Kind, &str)> =
+            changed.iter().map(|(k, id)| (*k, id.as_str())).collect();
+        self.add_edges(&mut last, Some(&only));
+        last
+    }
+
+    /// Adds to `out` the reference edges of every entity, or of those in
+    /// `only`.
+    fn add_edges(&self, out: &mut Backlinks, only: Option<&std::collections::HashSet<(Kind, &str)>>) {
         let r = self.raw;
-        let mut out: BTreeMap<Ref, BTreeSet<Ref>> = BTreeMap::new();
         let mut add = |from: Ref, kind: Kind, id: &str| {
             let id = id.split('#').next().unwrap_or(id);
             if (from.0, from.1.as_str()) != (kind, id) {
                 out.entry((kind, id.to_owned())).or_default().insert(from);
             }
         };
-        for e in &r.metrics {
+        let skip = |kind: Kind, id: &str| only.is_some_and(|only| !only.contains(&(kind, id)));
+        for e in r.metrics.iter().filter(|e| !skip(Kind::Metric, &e.id)) {
             let me = (Kind::Metric, e.id.clone());
             if let Some(o) = &e.data.owner {
                 add(me.clone(), Kind::Role, &o.value);
             }
         }
-        for e in &r.goals {
+        for e in r.goals.iter().filter(|e| !skip(Kind::Goal, &e.id)) {
             let me = (Kind::Goal, e.id.clone());
             let d = &e.data;
             for x in d.owner.iter() {
@@ -312,7 +351,7 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        for e in &r.campaigns {
+        for e in r.campaigns.iter().filter(|e| !skip(Kind::Campaign, &e.id)) {
             let me = (Kind::Campaign, e.id.clone());
             let d = &e.data;
             for x in d.owner.iter() {
@@ -325,7 +364,7 @@ impl<'a> Graph<'a> {
                 add(me.clone(), Kind::Persona, &x.value);
             }
         }
-        for e in &r.budgets {
+        for e in r.budgets.iter().filter(|e| !skip(Kind::Budget, &e.id)) {
             let me = (Kind::Budget, e.id.clone());
             for x in e.data.owner.iter() {
                 add(me.clone(), Kind::Role, &x.value);
@@ -339,7 +378,7 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        for e in &r.roles {
+        for e in r.roles.iter().filter(|e| !skip(Kind::Role, &e.id)) {
             let me = (Kind::Role, e.id.clone());
             let d = &e.data;
             for x in d.reports_to.iter() {
@@ -370,7 +409,7 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        for e in &r.calendars {
+        for e in r.calendars.iter().filter(|e| !skip(Kind::Calendar, &e.id)) {
             let me = (Kind::Calendar, e.id.clone());
             for ev in e.data.events.iter().flat_map(|v| v.value.iter()) {
                 let v = &ev.value;
@@ -397,7 +436,7 @@ impl<'a> Graph<'a> {
             .chain(r.campaigns.iter().map(|e| (Kind::Campaign, &e.id, &e.links)))
             .chain(r.roles.iter().map(|e| (Kind::Role, &e.id, &e.links)))
             .chain(r.goals.iter().map(|e| (Kind::Goal, &e.id, &e.links)));
-        for (kind, id, links) in bodies {
+        for (kind, id, links) in bodies.filter(|(kind, id, _)| !skip(*kind, id)) {
             for (dest, _) in links {
                 if let Some((k, target, _)) = parse_link(dest)
                     && let Some(k) = Kind::from_folder(k)
@@ -406,7 +445,6 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        out
     }
 
     /// The entities that refer to `(kind, id)` and are in this build.

@@ -3,7 +3,7 @@
 //! file watcher only feed and read this.
 
 use crate::diag::{Diagnostic, Severity, output};
-use crate::graph::Ref;
+use crate::graph::{Backlinks, Ref};
 use crate::load::Kind;
 use crate::render::{Job, Selection, SiteFiles};
 use crate::source::SourceMap;
@@ -134,9 +134,13 @@ pub struct Session {
     /// What each job rendered last time; jobs not affected by a change are
     /// reused from here.
     outputs: Arc<crate::render::Outputs>,
-    /// The reference edges of the last good build: for each entity, the
-    /// entities that refer to it.
-    backlinks: BTreeMap<Ref, BTreeSet<Ref>>,
+    /// The reference edges of the last good build (for each entity, the
+    /// entities that refer to it); `None` after a failed render.
+    backlinks: Option<Backlinks>,
+    /// The entities of the last good build, by kind (in `Kind::ALL` order):
+    /// while they stay the same, an edit only changes the edited entities'
+    /// own edges.
+    entities: Vec<Vec<String>>,
     /// Which kinds had entities in the build (the navigation follows them).
     kinds: BTreeSet<Kind>,
     /// "Today" of the last good build: when the date moves (a `serve` left
@@ -182,7 +186,8 @@ impl Session {
             warnings: Vec::new(),
             generation: 0,
             outputs: Arc::default(),
-            backlinks: BTreeMap::new(),
+            backlinks: None,
+            entities: Vec::new(),
             kinds: BTreeSet::new(),
             today: None,
             cache: crate::load::LoadCache::default(),
@@ -339,8 +344,30 @@ impl Session {
         full: bool,
     ) -> anyhow::Result<Rendered> {
         let theme = crate::timings::step("theme", || crate::theme::Theme::for_playbook(&compiled.raw))?;
+        let refs = changed.and_then(changed_entities).filter(|_| !full);
+        // The edges of the last build, when only the changed entities' own
+        // edges can differ; whom they touched before the change is noted
+        // first (the graph then updates the edges in place).
+        let entities: Vec<Vec<&str>> = Kind::ALL
+            .into_iter()
+            .map(|k| compiled.raw.loaded_ids(k))
+            .collect();
+        let same_entities = entities == self.entities;
+        let last_edges = std::mem::take(&mut self.backlinks);
+        let before = last_edges
+            .as_ref()
+            .zip(refs.as_ref())
+            .map(|(edges, refs)| neighbours(refs, edges));
+        let last = match last_edges {
+            Some(edges) if same_entities => Some(edges),
+            other => {
+                drop_later(other);
+                None
+            }
+        }
+        .zip(refs.as_ref());
         let mut graph = crate::timings::step("graph", || {
-            crate::graph::Graph::new(&compiled.raw, compiled.today, self.options.public)
+            crate::graph::Graph::patched(&compiled.raw, compiled.today, self.options.public, last)
         });
         let options = crate::render::Options {
             base_url: self.options.base_url.clone(),
@@ -349,15 +376,11 @@ impl Session {
             .into_iter()
             .filter(|k| compiled.raw.ids(*k).iter().any(|id| graph.visible(*k, id)))
             .collect();
-        let selection = match (full, changed.and_then(changed_entities)) {
-            (false, Some(refs)) if kinds == self.kinds && self.today == Some(compiled.today) => {
+        let selection = match (refs, before) {
+            (Some(refs), Some(mut touched)) if kinds == self.kinds && self.today == Some(compiled.today) => {
                 let body_only = changed_entities(&self.cache.body_only).unwrap_or_default();
-                Selection::Only(affected_jobs(
-                    &refs,
-                    &body_only,
-                    &self.backlinks,
-                    &graph.backlinks,
-                ))
+                touched.extend(neighbours(&refs, &graph.backlinks));
+                Selection::Only(affected_jobs(&refs, &body_only, &touched))
             }
             _ => Selection::All,
         };
@@ -390,10 +413,13 @@ impl Session {
             crate::render::finish_deferred(&graph, &theme, &options, &outputs)
         })?;
         self.outputs = outputs;
-        drop_later(std::mem::replace(
-            &mut self.backlinks,
-            std::mem::take(&mut graph.backlinks),
-        ));
+        self.backlinks = Some(std::mem::take(&mut graph.backlinks));
+        if !same_entities {
+            self.entities = entities
+                .into_iter()
+                .map(|ids| ids.into_iter().map(str::to_owned).collect())
+                .collect();
+        }
         self.kinds = kinds;
         self.today = Some(compiled.today);
         Ok((files, deferred, rendered))
@@ -465,41 +491,44 @@ pub fn changed_entities<'a>(changed: impl IntoIterator<Item = &'a String>) -> Op
     Some(refs)
 }
 
-/// The jobs to render again when `changed` entities changed (`old` and
-/// `new` are the backlinks before and after the change): their own pages,
-/// those of every entity they refer to or that refers to them
-/// (before or after the change: titles, lists and figures cross those
-/// edges), the listings of the kinds involved, and the home page. Entities
-/// in `body_only` changed only their Markdown body, which no listing shows:
-/// for them (and their neighbours) the pages alone are rendered again.
+/// The entities that refer to a `changed` entity or that one refers to,
+/// by `backlinks`.
+pub fn neighbours(changed: &BTreeSet<Ref>, backlinks: &Backlinks) -> BTreeSet<Ref> {
+    let mut out = BTreeSet::new();
+    for r in changed {
+        // Who refers to a changed entity.
+        if let Some(n) = backlinks.get(r) {
+            out.extend(n.iter().cloned());
+        }
+    }
+    // Whom a changed entity refers to: one pass over every edge.
+    for (target, sources) in backlinks {
+        if changed.iter().any(|r| sources.contains(r)) {
+            out.insert(target.clone());
+        }
+    }
+    out
+}
+
+/// The jobs to render again when `changed` entities changed, `touched`
+/// being their [`neighbours`] before and after the change: their own
+/// pages, those of every entity they refer to or that refers to them
+/// (titles, lists and figures cross those edges), the listings of the
+/// kinds involved, and the home page. Entities in `body_only` changed only
+/// their Markdown body, which no listing shows: for them (and their
+/// neighbours) the pages alone are rendered again.
 pub fn affected_jobs(
     changed: &BTreeSet<Ref>,
     body_only: &BTreeSet<Ref>,
-    old: &BTreeMap<Ref, BTreeSet<Ref>>,
-    new: &BTreeMap<Ref, BTreeSet<Ref>>,
+    touched: &BTreeSet<Ref>,
 ) -> BTreeSet<Job> {
-    let mut affected: BTreeSet<Ref> = changed.clone();
-    for backlinks in [old, new] {
-        for r in changed {
-            // Who refers to a changed entity.
-            if let Some(n) = backlinks.get(r) {
-                affected.extend(n.iter().cloned());
-            }
-        }
-        // Whom a changed entity refers to: one pass over every edge.
-        for (target, sources) in backlinks {
-            if changed.iter().any(|r| sources.contains(r)) {
-                affected.insert(target.clone());
-            }
-        }
-    }
     let listings_too = changed.iter().any(|r| !body_only.contains(r));
     let mut jobs = BTreeSet::new();
     if listings_too {
         // The home page lists every kind (its own page is the index's job).
         jobs.insert(Job::Home);
     }
-    for (kind, id) in &affected {
+    for (kind, id) in changed.iter().chain(touched) {
         jobs.extend(own_jobs(*kind, id));
         if listings_too {
             jobs.extend(listing_jobs(*kind));
@@ -655,6 +684,14 @@ mod tests {
                 c("goals/social-pipeline.yaml"),
                 Box::new(|p: &Path| edit(p, "title: ", "title: Renamed ")),
             ),
+            // Edges change: another owner, a persona less.
+            (
+                c("goals/social-pipeline.yaml"),
+                Box::new(|p: &Path| {
+                    edit(p, "owner: head-of-marketing", "owner: sales-lead");
+                    edit(p, "[busy-brand-owner, agency-partner]", "[agency-partner]");
+                }),
+            ),
             // Body-only edits: listings stay, pages and neighbours change.
             (
                 c("pages/channel-strategy.md"),
@@ -663,6 +700,16 @@ mod tests {
                         p,
                         "\n---\n",
                         "\n---\nSee [Sam](@personas/store-manager) first.\n\n",
+                    )
+                }),
+            ),
+            (
+                c("pages/channel-strategy.md"),
+                Box::new(|p: &Path| {
+                    edit(
+                        p,
+                        "[agency partners](@personas/agency-partner)",
+                        "agency partners",
                     )
                 }),
             ),
@@ -685,6 +732,14 @@ mod tests {
             assert!(
                 differing.is_empty() && served.len() == full.len(),
                 "after {}: {differing:?}",
+                path.display()
+            );
+            // The edges kept from build to build are those of a fresh graph.
+            let compiled = crate::compile(&root, &options().today, false).unwrap();
+            let fresh = crate::graph::Graph::new(&compiled.raw, compiled.today, false).backlinks;
+            assert!(
+                session.backlinks.as_ref() == Some(&fresh),
+                "backlinks after {}",
                 path.display()
             );
         }
@@ -812,6 +867,18 @@ mod tests {
         std::fs::remove_dir_all(&root).unwrap();
     }
 
+    /// [`affected_jobs`] with the neighbours in `old` and `new` backlinks.
+    fn affected(
+        changed: &BTreeSet<Ref>,
+        body_only: &BTreeSet<Ref>,
+        old: &Backlinks,
+        new: &Backlinks,
+    ) -> BTreeSet<Job> {
+        let mut touched = neighbours(changed, old);
+        touched.extend(neighbours(changed, new));
+        affected_jobs(changed, body_only, &touched)
+    }
+
     #[test]
     fn affected_jobs_cover_neighbours_and_listings() {
         let role = (Kind::Role, "smm".to_owned());
@@ -821,7 +888,7 @@ mod tests {
         let edges = BTreeMap::from([(role.clone(), BTreeSet::from([goal.clone()]))]);
         let none = BTreeMap::new();
         // A body-only edit: the pages of the role and its neighbour.
-        let jobs = affected_jobs(
+        let jobs = affected(
             &BTreeSet::from([role.clone()]),
             &BTreeSet::from([role.clone()]),
             &edges,
@@ -836,7 +903,7 @@ mod tests {
             ])
         );
         // A front-matter edit: the listings and the home page too.
-        let jobs = affected_jobs(&BTreeSet::from([role.clone()]), &BTreeSet::new(), &none, &edges);
+        let jobs = affected(&BTreeSet::from([role.clone()]), &BTreeSet::new(), &none, &edges);
         assert_eq!(
             jobs,
             BTreeSet::from([
@@ -853,7 +920,7 @@ mod tests {
             ])
         );
         // The home page's body: that page alone.
-        let jobs = affected_jobs(
+        let jobs = affected(
             &BTreeSet::from([index.clone()]),
             &BTreeSet::from([index]),
             &none,
@@ -861,7 +928,7 @@ mod tests {
         );
         assert_eq!(jobs, BTreeSet::from([Job::Home]));
         // A body-only edit of the goal: the role it refers to as well.
-        let jobs = affected_jobs(
+        let jobs = affected(
             &BTreeSet::from([goal.clone()]),
             &BTreeSet::from([goal]),
             &edges,

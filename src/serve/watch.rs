@@ -13,10 +13,12 @@ use std::time::Duration;
 pub const WATCHED_DIRS: [&str; 4] = ["content", "static", "templates", "themes"];
 
 /// How long the file system must be quiet before a rebuild: long enough
-/// for an editor's save (write, rename) to be one change, short enough not
-/// to be felt. A burst longer than this (a large checkout) may take two
-/// rebuilds; the second starts from the first's state.
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+/// for an editor's save (write, rename: microseconds apart) to be one
+/// change, short enough to be a small part of the time from saving to
+/// seeing the page. A burst longer than this (a large checkout) may take
+/// two rebuilds; the second starts from the first's state. The watcher
+/// looks every quarter of this.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Whether a file name is an editor's temporary, backup or swap file.
 pub fn is_temporary(name: &str) -> bool {
