@@ -13,7 +13,7 @@ use crate::model::settings::Settings;
 use crate::source::{FileId, Loc, SourceFile, SourceMap};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -504,7 +504,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         return Ok(pb);
     }
     // First file seen for each (kind, id), to name both in a duplicate-id.
-    let mut seen: BTreeMap<(Kind, String), FileId> = BTreeMap::new();
+    let mut seen: std::collections::HashMap<(Kind, String), FileId> = std::collections::HashMap::new();
     let mut tasks: Vec<Task> = Vec::new();
     let files = match cache.same_files(root) {
         Some(files) => files,
@@ -552,7 +552,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
     for (path, pre) in files.iter().zip(texts.iter_mut()) {
         let mut pre = pre.take();
         let path = path.as_path();
-        let rel = path.strip_prefix(&content).unwrap_or(path);
+        let rel = below(path, &content).unwrap_or(path);
         let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
             continue;
         };
@@ -756,6 +756,21 @@ fn name_of(path: &Path) -> String {
     components_joined(path)
 }
 
+/// `path` below `root`, as [`Path::strip_prefix`] gives it. A path the walk
+/// made from `root` starts with its very text: that is checked first, as
+/// text, which is much cheaper than comparing components.
+fn below<'p>(path: &'p Path, root: &Path) -> Option<&'p Path> {
+    if std::path::MAIN_SEPARATOR == '/'
+        && let (Some(p), Some(r)) = (path.to_str(), root.to_str())
+        && let Some(rest) = p.strip_prefix(r).and_then(|rest| rest.strip_prefix('/'))
+        && !r.is_empty()
+        && plain_relative(rest)
+    {
+        return Some(Path::new(rest));
+    }
+    path.strip_prefix(root).ok()
+}
+
 /// A relative path whose components are its `/`-separated parts, unchanged.
 fn plain_relative(name: &str) -> bool {
     !name.is_empty() && name.split('/').all(|part| !part.is_empty() && part != ".")
@@ -772,7 +787,7 @@ fn components_joined(path: &Path) -> String {
 /// `path` relative to `root`, named as the loader names files; `None` when
 /// it is outside the root.
 pub fn relative_name(root: &Path, path: &Path) -> Option<String> {
-    path.strip_prefix(root).ok().map(name_of)
+    below(path, root).map(name_of)
 }
 
 /// A file's text, as read from the disk.
@@ -817,7 +832,7 @@ impl LoadCache {
     /// which files its watcher saw change).
     fn cached_text(&self, root: &Path, path: &Path) -> Option<Arc<str>> {
         let changed = self.changed.as_ref()?;
-        let name = name_of(path.strip_prefix(root).unwrap_or(path));
+        let name = name_of(below(path, root).unwrap_or(path));
         if changed.contains(&name) {
             return None;
         }
@@ -836,7 +851,7 @@ fn read_source_cached(
     cache: &LoadCache,
     pre: Option<anyhow::Result<FileText>>,
 ) -> anyhow::Result<Option<FileId>> {
-    let name = name_of(path.strip_prefix(root).unwrap_or(path));
+    let name = name_of(below(path, root).unwrap_or(path));
     let read = match pre {
         Some(read) => read?,
         None => match cache.cached_text(root, path) {
@@ -1175,6 +1190,36 @@ mod tests {
             "content/.hidden/x.md",
         ] {
             assert_eq!(name_of(Path::new(p)), components_joined(Path::new(p)), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_path_below_the_root_is_what_strip_prefix_gives() {
+        let roots = ["/pb", "/pb/", "pb", ".", "/", "", "/pb/./x"];
+        let paths = [
+            "/pb/content/a.md",
+            "/pb//content/a.md",
+            "/pb/./content/a.md",
+            "/pb/content/./a.md",
+            "/pb/content/../a.md",
+            "/pbx/content/a.md",
+            "/pb",
+            "/pb/",
+            "pb/content/a.md",
+            "./content/a.md",
+            "/pb/x/y.md",
+            "content/a.md",
+        ];
+        for root in roots {
+            for path in paths {
+                let (root, path) = (Path::new(root), Path::new(path));
+                // Compared as names, as the loader names files.
+                assert_eq!(
+                    below(path, root).map(name_of),
+                    path.strip_prefix(root).ok().map(components_joined),
+                    "{path:?} below {root:?}"
+                );
+            }
         }
     }
 
