@@ -56,9 +56,9 @@ pub struct Department {
 pub struct Ctx<'a> {
     pub pb: &'a RawPlaybook,
     pub opts: &'a Options,
-    pub settings: Resolved,
+    pub settings: &'a Resolved,
     pub sink: &'a mut Sink,
-    ids: BTreeMap<Kind, BTreeSet<&'a str>>,
+    ids: &'a BTreeMap<Kind, BTreeSet<&'a str>>,
 }
 
 /// The playbook's time zone (UTC when absent or unknown), for "today".
@@ -74,20 +74,34 @@ pub fn settings_timezone(pb: &RawPlaybook) -> TimeZone {
 pub fn validate(pb: &RawPlaybook, opts: &Options, sink: &mut Sink) {
     let settings = settings::resolve(pb, sink);
     let ids = Kind::ALL.into_iter().map(|k| (k, pb.ids(k))).collect();
-    let mut cx = Ctx {
+    let cx = |sink| Ctx {
         pb,
         opts,
-        settings,
+        settings: &settings,
         sink,
-        ids,
+        ids: &ids,
     };
-    settings::check(&mut cx);
-    strategy::check(&mut cx);
-    goals::check(&mut cx);
-    budgets::check(&mut cx);
-    roles::check(&mut cx);
-    calendars::check(&mut cx);
-    links::check(&mut cx);
+    // The checks only read the playbook: two halves of about the same
+    // cost run side by side, and their reports are joined in the order
+    // they would have had one after the other.
+    let (mut first, mut second) = (Sink::default(), Sink::default());
+    rayon::join(
+        || {
+            let mut cx = cx(&mut first);
+            settings::check(&mut cx);
+            strategy::check(&mut cx);
+            goals::check(&mut cx);
+            budgets::check(&mut cx);
+            roles::check(&mut cx);
+        },
+        || {
+            let mut cx = cx(&mut second);
+            calendars::check(&mut cx);
+            links::check(&mut cx);
+        },
+    );
+    sink.extend(first);
+    sink.extend(second);
 }
 
 impl<'a> Ctx<'a> {
