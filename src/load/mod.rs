@@ -226,7 +226,7 @@ pub fn load(root: &Path, sink: &mut Sink) -> anyhow::Result<RawPlaybook> {
 /// the files whose text changed (`serve` keeps one across rebuilds).
 #[derive(Default)]
 pub struct LoadCache {
-    files: std::collections::HashMap<String, Cached>,
+    files: rustc_hash::FxHashMap<String, Cached>,
     /// A one-off load keeps nothing.
     disabled: bool,
     /// When set, the only files that may have changed since the last load:
@@ -504,7 +504,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         return Ok(pb);
     }
     // First file seen for each (kind, id), to name both in a duplicate-id.
-    let mut seen: std::collections::HashMap<(Kind, String), FileId> = std::collections::HashMap::new();
+    let mut seen: rustc_hash::FxHashMap<(Kind, String), FileId> = Default::default();
     let mut tasks: Vec<Task> = Vec::new();
     let files = match cache.same_files(root) {
         Some(files) => files,
@@ -689,7 +689,7 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
         }
     }
     // Forget files that are gone.
-    let names: std::collections::HashSet<&str> = pb.sources.files().map(|(_, f)| f.name.as_str()).collect();
+    let names: rustc_hash::FxHashSet<&str> = pb.sources.files().map(|(_, f)| f.name.as_str()).collect();
     cache.files.retain(|name, _| names.contains(name.as_str()));
     Ok(pb)
 }
@@ -722,9 +722,14 @@ fn ignored(
 fn push<T>(list: &mut Vec<Entity<T>>, entity: Option<Entity<T>>) -> bool {
     match entity {
         Some(e) => {
-            // The walk is sorted by path, entities by id.
-            let at = list.partition_point(|x| x.id < e.id);
-            list.insert(at, e);
+            // The walk is sorted by path, entities by id: mostly the same
+            // order (subfolders mix it).
+            if list.last().is_none_or(|last| last.id < e.id) {
+                list.push(e);
+            } else {
+                let at = list.partition_point(|x| x.id < e.id);
+                list.insert(at, e);
+            }
             true
         }
         None => false,
