@@ -211,10 +211,11 @@ pub struct Shared {
 /// A file made when it is first asked for.
 pub type Deferred = Box<dyn FnOnce() -> Vec<u8> + Send>;
 
-/// The site around `outputs` for `serve`, as [`render`] assembles it, but
-/// the files made from every job's output (search data, sitemap,
+/// The site-wide files around `outputs` for `serve`, as [`render`] makes
+/// them, but those made from every job's output (search data, sitemap,
 /// `playbook.json`) are made only when first asked for; a rebuild then
-/// costs what the change touches.
+/// costs what the change touches. The site is these files with the jobs'
+/// and the static files: [`with_jobs_and_statics`].
 pub fn finish_deferred(
     graph: &Graph,
     theme: &Theme,
@@ -226,12 +227,12 @@ pub fn finish_deferred(
     pages::search_page(&mut b)?;
     let deferred = pages::deferred(&b, outputs.clone());
     let files = b.outputs.remove(&Job::NotFound).unwrap_or_default().files;
-    Ok((with_jobs_and_statics(files, theme, outputs), deferred))
+    Ok((files, deferred))
 }
 
-/// `files` with every job's files (which win) and the static files (which
-/// do not).
-fn with_jobs_and_statics(mut files: SiteFiles, theme: &Theme, outputs: &Outputs) -> SiteFiles {
+/// `files` (the site-wide ones) with every job's files (which win) and the
+/// static files (which do not).
+pub fn with_jobs_and_statics(mut files: SiteFiles, theme: &Theme, outputs: &Outputs) -> SiteFiles {
     for output in outputs.values() {
         for (path, bytes) in &output.files {
             files.insert(path.clone(), bytes.clone());

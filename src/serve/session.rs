@@ -73,8 +73,111 @@ impl std::fmt::Debug for Served {
     }
 }
 
-/// The site as served: path (relative to the site root) → file.
-pub type ServedSite = BTreeMap<String, Served>;
+/// The site as served: path (relative to the site root) → file. A rebuild
+/// that changes a few files shares the others with the site before it.
+#[derive(Debug, Default)]
+pub struct ServedSite {
+    /// Files made ready by builds, shared from site to site.
+    base: Arc<BTreeMap<String, Served>>,
+    /// Changes since `base` (a file, or `None` when it is gone), and the
+    /// files made when first asked for: those are never in `base`, so a
+    /// site kept for its other files does not keep them too.
+    changes: BTreeMap<String, Option<Served>>,
+}
+
+/// More changes than this (and than an eighth of the files) are folded
+/// into a new base.
+const FOLD_AFTER: usize = 256;
+
+impl ServedSite {
+    fn new(files: BTreeMap<String, Served>) -> ServedSite {
+        ServedSite::default().patched(files.into_iter().map(|(p, f)| (p, Some(f))).collect())
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Served> {
+        match self.changes.get(path) {
+            Some(change) => change.as_ref(),
+            None => self.base.get(path),
+        }
+    }
+
+    pub fn contains_key(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// Every file, in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Served)> {
+        let mut all: BTreeMap<&String, &Served> = self
+            .base
+            .iter()
+            .filter(|(path, _)| !self.changes.contains_key(*path))
+            .collect();
+        all.extend(
+            self.changes
+                .iter()
+                .filter_map(|(path, f)| Some((path, f.as_ref()?))),
+        );
+        all.into_iter()
+    }
+
+    /// This site with `changes`.
+    fn patched(&self, changes: BTreeMap<String, Option<Served>>) -> ServedSite {
+        let mut all = self.changes.clone();
+        all.extend(changes);
+        if all.len() <= FOLD_AFTER || all.len() * 8 <= self.base.len() {
+            return ServedSite {
+                base: self.base.clone(),
+                changes: all,
+            };
+        }
+        let mut base = (*self.base).clone();
+        let mut later = BTreeMap::new();
+        for (path, change) in all {
+            match change {
+                Some(f) if matches!(f.content, Content::Later(_)) => {
+                    base.remove(&path);
+                    later.insert(path, Some(f));
+                }
+                Some(f) => {
+                    base.insert(path, f);
+                }
+                None => {
+                    base.remove(&path);
+                }
+            }
+        }
+        ServedSite {
+            base: Arc::new(base),
+            changes: later,
+        }
+    }
+}
+
+/// How a rebuild changed the site's files (those made when first asked
+/// for aside).
+enum SiteChange {
+    /// All of them (a full render).
+    Whole(SiteFiles),
+    /// The files decided again, each with its bytes or `None` when it is
+    /// gone; the others stay as they were.
+    Some(BTreeMap<String, Option<Arc<Vec<u8>>>>),
+}
+
+/// For each file the jobs made, the job that made it; `None` when two jobs
+/// made the same file (then only a full assembly of the site is right).
+type JobPaths = rustc_hash::FxHashMap<String, Job>;
+
+fn paths_of(outputs: &crate::render::Outputs) -> Option<JobPaths> {
+    let mut paths = JobPaths::default();
+    for (job, output) in outputs {
+        for path in output.files.keys() {
+            if paths.insert(path.clone(), job.clone()).is_some() {
+                return None;
+            }
+        }
+    }
+    Some(paths)
+}
 
 /// A diagnostic as the error overlay shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +210,7 @@ pub struct Outcome {
 /// What a rebuild rendered: the site's files, those made when first asked
 /// for, and the files rendered again.
 type Rendered = (
-    SiteFiles,
+    SiteChange,
     Vec<(String, crate::render::Deferred)>,
     BTreeSet<String>,
 );
@@ -124,7 +227,12 @@ pub struct Options {
 pub struct Session {
     root: PathBuf,
     options: Options,
+    /// The files of the last good build (those made when first asked for
+    /// aside), and its site-wide ones among them.
     site: SiteFiles,
+    site_wide: SiteFiles,
+    /// Which job made each of the jobs' files, when known.
+    job_paths: Option<JobPaths>,
     served: Arc<ServedSite>,
     /// Diagnostics of the last build when it failed; the overlay shows them.
     failure: Option<Arc<Vec<OverlayItem>>>,
@@ -181,7 +289,9 @@ impl Session {
             root: root.to_path_buf(),
             options,
             site: SiteFiles::new(),
-            served: Arc::new(ServedSite::new()),
+            site_wide: SiteFiles::new(),
+            job_paths: None,
+            served: Arc::new(ServedSite::default()),
             failure: None,
             warnings: Vec::new(),
             generation: 0,
@@ -282,43 +392,74 @@ impl Session {
         };
         let (changed_out, served) = crate::timings::step("compare", || {
             let mut changed_out: BTreeSet<String> = BTreeSet::new();
-            for (path, bytes) in &files {
-                // Reused outputs share their bytes: no need to compare those.
-                let same = self
-                    .site
-                    .get(path)
-                    .is_some_and(|old| Arc::ptr_eq(old, bytes) || old == bytes);
-                if !same {
-                    changed_out.insert(path.clone());
+            // A changed file gets a new tag from the build's number:
+            // hashing tens of megabytes on every edit would cost more.
+            let etag = |bytes: &[u8]| format!("\"{:x}-{}-{:x}\"", self.started, self.generation, bytes.len());
+            let mut changes: BTreeMap<String, Option<Served>> = BTreeMap::new();
+            let mut whole = None;
+            match files {
+                SiteChange::Whole(files) => {
+                    for (path, bytes) in &files {
+                        // Reused outputs share their bytes: no need to compare those.
+                        let same = self
+                            .site
+                            .get(path)
+                            .is_some_and(|old| Arc::ptr_eq(old, bytes) || old == bytes);
+                        if !same {
+                            changed_out.insert(path.clone());
+                        }
+                    }
+                    for path in self.site.keys() {
+                        if !files.contains_key(path) {
+                            changed_out.insert(path.clone());
+                        }
+                    }
+                    let mut served = BTreeMap::new();
+                    for (path, bytes) in &files {
+                        let entry = match self.served.get(path) {
+                            Some(old) if !changed_out.contains(path) => old.clone(),
+                            _ => Served::ready(bytes.clone(), etag(bytes)),
+                        };
+                        served.insert(path.clone(), entry);
+                    }
+                    drop_later(std::mem::replace(&mut self.site, files));
+                    whole = Some(ServedSite::new(served));
                 }
-            }
-            for path in self.site.keys() {
-                if !files.contains_key(path) {
-                    changed_out.insert(path.clone());
+                SiteChange::Some(patch) => {
+                    for (path, bytes) in patch {
+                        let same = match (self.site.get(&path), &bytes) {
+                            (Some(old), Some(new)) => Arc::ptr_eq(old, new) || old == new,
+                            (old, new) => old.is_none() && new.is_none(),
+                        };
+                        if same {
+                            continue;
+                        }
+                        changed_out.insert(path.clone());
+                        match bytes {
+                            Some(bytes) => {
+                                changes
+                                    .insert(path.clone(), Some(Served::ready(bytes.clone(), etag(&bytes))));
+                                self.site.insert(path, bytes);
+                            }
+                            None => {
+                                changes.insert(path.clone(), None);
+                                self.site.remove(&path);
+                            }
+                        }
+                    }
                 }
-            }
-            let mut served = ServedSite::new();
-            for (path, bytes) in &files {
-                let entry = match self.served.get(path) {
-                    Some(old) if !changed_out.contains(path) => old.clone(),
-                    // A changed file gets a new tag from the build's number:
-                    // hashing tens of megabytes on every edit would cost more.
-                    _ => Served::ready(
-                        bytes.clone(),
-                        format!("\"{:x}-{}-{:x}\"", self.started, self.generation, bytes.len()),
-                    ),
-                };
-                served.insert(path.clone(), entry);
             }
             // Made from every page: new with every build.
             for (path, make) in deferred {
                 let etag = format!("\"{:x}-{}-d\"", self.started, self.generation);
                 changed_out.insert(path.clone());
-                served.insert(path, Served::later(make, etag));
+                changes.insert(path, Some(Served::later(make, etag)));
             }
-            (changed_out, served)
+            (
+                changed_out,
+                whole.as_ref().unwrap_or(&self.served).patched(changes),
+            )
         });
-        drop_later(std::mem::replace(&mut self.site, files));
         drop_later(std::mem::replace(&mut self.served, Arc::new(served)));
         self.give_back(compiled);
         self.failure = None;
@@ -393,6 +534,8 @@ impl Session {
         // are kept (the map is copied when the files served from the last
         // build still hold it; its values are shared, not copied).
         let previous = std::mem::take(&mut self.outputs);
+        // The files the jobs rendered again had made last time.
+        let mut before: BTreeSet<String> = BTreeSet::new();
         let mut outputs = match &selection {
             Selection::All => {
                 drop_later(previous);
@@ -401,7 +544,9 @@ impl Session {
             Selection::Only(jobs) => {
                 let mut kept = Arc::try_unwrap(previous).unwrap_or_else(|shared| (*shared).clone());
                 for job in jobs {
-                    kept.remove(job);
+                    if let Some(old) = kept.remove(job) {
+                        before.extend(old.files.keys().cloned());
+                    }
                 }
                 kept
             }
@@ -409,9 +554,38 @@ impl Session {
         let rendered: BTreeSet<String> = fresh.values().flat_map(|o| o.files.keys().cloned()).collect();
         outputs.extend(fresh);
         let outputs = Arc::new(outputs);
-        let (files, deferred) = crate::timings::step("site", || {
+        let job_paths = std::mem::take(&mut self.job_paths);
+        let (site_wide, deferred) = crate::timings::step("site", || {
             crate::render::finish_deferred(&graph, &theme, &options, &outputs)
         })?;
+        let patch = match (&selection, job_paths) {
+            (Selection::Only(jobs), Some(mut paths)) => {
+                let patch = site_patch(
+                    &mut paths,
+                    jobs,
+                    &before,
+                    &outputs,
+                    &site_wide,
+                    &self.site_wide,
+                    &theme,
+                );
+                self.job_paths = patch.is_some().then_some(paths);
+                patch
+            }
+            _ => None,
+        };
+        let files = match patch {
+            Some(patch) => SiteChange::Some(patch),
+            None => {
+                self.job_paths = paths_of(&outputs);
+                SiteChange::Whole(crate::render::with_jobs_and_statics(
+                    site_wide.clone(),
+                    &theme,
+                    &outputs,
+                ))
+            }
+        };
+        self.site_wide = site_wide;
         self.outputs = outputs;
         self.backlinks = Some(std::mem::take(&mut graph.backlinks));
         if !same_entities {
@@ -450,6 +624,49 @@ impl Session {
     pub fn root(&self) -> &Path {
         &self.root
     }
+}
+
+/// The files to decide again after the `jobs` rendered again, with their
+/// new bytes (`None`: gone), as [`crate::render::with_jobs_and_statics`]
+/// would give them: those the jobs made before (`before`) and now, and the
+/// site-wide ones of both builds. A job's file wins over a site-wide one,
+/// which wins over a static file. `paths` (which job made each file) is
+/// brought up to date; `None` when two jobs now make the same file.
+fn site_patch(
+    paths: &mut JobPaths,
+    jobs: &BTreeSet<Job>,
+    before: &BTreeSet<String>,
+    outputs: &crate::render::Outputs,
+    site_wide: &SiteFiles,
+    last_site_wide: &SiteFiles,
+    theme: &crate::theme::Theme,
+) -> Option<BTreeMap<String, Option<Arc<Vec<u8>>>>> {
+    for path in before {
+        paths.remove(path);
+    }
+    let mut again: BTreeSet<&String> = before.iter().collect();
+    for job in jobs {
+        for path in outputs.get(job).into_iter().flat_map(|o| o.files.keys()) {
+            if paths.insert(path.clone(), job.clone()).is_some() {
+                return None;
+            }
+            again.insert(path);
+        }
+    }
+    again.extend(site_wide.keys().chain(last_site_wide.keys()));
+    Some(
+        again
+            .into_iter()
+            .map(|path| {
+                let bytes = paths
+                    .get(path)
+                    .and_then(|job| outputs.get(job)?.files.get(path))
+                    .or_else(|| site_wide.get(path))
+                    .or_else(|| theme.statics.get(path));
+                (path.clone(), bytes.cloned())
+            })
+            .collect(),
+    )
 }
 
 /// Frees `value` on another thread: the last build's site and data are
@@ -620,6 +837,12 @@ mod tests {
     #[test]
     fn a_change_re_renders_what_it_affects_and_the_site_equals_a_full_build() {
         let root = sample("incremental");
+        // A static file where a page made below will be: the page's file
+        // wins while the page is there, the static file is served again
+        // once it is gone.
+        let shadowed = root.join("static/pages/new-page");
+        std::fs::create_dir_all(&shadowed).unwrap();
+        std::fs::write(shadowed.join("index.html"), "static, not the page").unwrap();
         let (mut session, first) = Session::start(&root, options()).unwrap();
         assert!(first.ok);
         let c = |p: &str| root.join("content").join(p);
@@ -761,15 +984,21 @@ mod tests {
         assert!(out.ok);
         let site = session.site();
         for path in ["playbook.json", "search/index.js"] {
-            assert!(format!("{:?}", site[path]).contains("when asked for"), "{path}");
+            assert!(
+                format!("{:?}", site.get(path).unwrap()).contains("when asked for"),
+                "{path}"
+            );
             assert!(out.changed.contains(path), "{path}");
         }
         let compiled = crate::compile(&root, &options().today, false).unwrap();
         let full = crate::build_site(&compiled, false, None).unwrap();
         for path in ["playbook.json", "search/index.js"] {
-            assert_eq!(site[path].bytes(), full[path], "{path}");
+            assert_eq!(site.get(path).unwrap().bytes(), full[path], "{path}");
         }
-        assert!(String::from_utf8_lossy(&site["playbook.json"].bytes()).contains("A new first line."));
+        assert!(
+            String::from_utf8_lossy(&site.get("playbook.json").unwrap().bytes())
+                .contains("A new first line.")
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 
@@ -865,6 +1094,48 @@ mod tests {
             "the budget is internal"
         );
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_served_site_changed_bit_by_bit_has_the_files_it_was_given() {
+        let file = |n: usize| Served::ready(Arc::new(vec![n as u8]), format!("{n}"));
+        let mut model: BTreeMap<String, String> = BTreeMap::new();
+        let mut site = ServedSite::new((0..1000).map(|n| (format!("f{n}"), file(n))).collect());
+        model.extend((0..1000).map(|n| (format!("f{n}"), format!("{n}"))));
+        for round in 0..40 {
+            let mut changes = BTreeMap::new();
+            for k in 0..30 {
+                let path = format!("f{}", (round * 37 + k * 11) % 1200);
+                if k % 3 == 0 {
+                    changes.insert(path.clone(), None);
+                    model.remove(&path);
+                } else {
+                    let n = round * 100 + k;
+                    changes.insert(path.clone(), Some(file(n)));
+                    model.insert(path, format!("{n}"));
+                }
+            }
+            changes.insert(
+                "made-later".into(),
+                Some(Served::later(
+                    Box::new(|| b"x".to_vec()),
+                    format!("later {round}"),
+                )),
+            );
+            model.insert("made-later".into(), format!("later {round}"));
+            site = site.patched(changes);
+            let served: BTreeMap<String, String> =
+                site.iter().map(|(p, f)| (p.clone(), f.etag.clone())).collect();
+            assert_eq!(served, model, "round {round}");
+            for (path, etag) in &model {
+                assert_eq!(&site.get(path).unwrap().etag, etag);
+            }
+            assert!(!site.contains_key("f1200"));
+            assert!(
+                !site.base.contains_key("made-later"),
+                "files made when asked for stay out of the shared base"
+            );
+        }
     }
 
     /// [`affected_jobs`] with the neighbours in `old` and `new` backlinks.
