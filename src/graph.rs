@@ -195,6 +195,11 @@ impl<'a> Graph<'a> {
         self.in_build.contains(&(kind, id))
     }
 
+    /// Where the entity `id` of `kind` is in its kind's list.
+    pub fn position(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.at.get(&(kind, id)).copied()
+    }
+
     /// The entity `id` of `list`, the list of kind `kind`.
     fn find<T>(&self, kind: Kind, list: &'a [Entity<T>], id: &str) -> Option<&'a Entity<T>> {
         self.at.get(&(kind, id)).map(|&i| &list[i])

@@ -599,6 +599,11 @@ impl<'g> Builder<'g> {
         self.out().search.push(d);
     }
 
+    /// The jobs this builder renders.
+    pub fn selection(&self) -> &Selection {
+        &self.selection
+    }
+
     /// Whether any selected job is one that `f` accepts.
     pub fn selects(&self, f: impl Fn(&Job) -> bool) -> bool {
         match &self.selection {

@@ -126,6 +126,30 @@ fn visible<'e, T>(b: &Builder, kind: Kind, list: &'e [Entity<T>]) -> Vec<&'e Ent
     b.g.in_build(kind, list)
 }
 
+/// The [`visible`] entities of `kind` whose own job is selected (`own`
+/// reads the id from such a job), in `list` order: when a rebuild renders
+/// a few jobs, they are looked up instead of every entity being looked at.
+fn selected<'e, T>(
+    b: &Builder,
+    kind: Kind,
+    list: &'e [Entity<T>],
+    own: impl Fn(&Job) -> Option<&String>,
+) -> Vec<&'e Entity<T>> {
+    let super::Selection::Only(jobs) = b.selection() else {
+        return visible(b, kind, list);
+    };
+    let mut found: Vec<(usize, &Entity<T>)> = jobs
+        .iter()
+        .filter_map(own)
+        .filter(|id| b.g.visible(kind, id))
+        .filter_map(|id| b.g.position(kind, id))
+        .filter_map(|i| Some((i, list.get(i)?)))
+        .collect();
+    found.sort_by_key(|(i, _)| *i);
+    found.dedup_by_key(|(i, _)| *i);
+    found.into_iter().map(|(_, e)| e).collect()
+}
+
 fn period_label(p: &Period, fy: u8) -> (String, String) {
     let r = p.range(fy);
     (
@@ -231,7 +255,10 @@ fn sorted_pages(b: &Builder, mut pages: Vec<Link>) -> Vec<Link> {
 // ---------------------------------------------------------------- pages
 
 fn pages(b: &mut Builder) -> R {
-    for e in visible(b, Kind::Page, &b.g.raw.pages) {
+    for e in selected(b, Kind::Page, &b.g.raw.pages, |j| match j {
+        Job::Page(id) => Some(id),
+        _ => None,
+    }) {
         if !b.begin(Job::Page(e.id.clone())) {
             continue;
         }
@@ -289,7 +316,10 @@ fn personas(b: &mut Builder) -> R {
             &Personas { personas: cards },
         )?;
     }
-    for e in list {
+    for e in selected(b, Kind::Persona, &b.g.raw.personas, |j| match j {
+        Job::Persona(id) => Some(id),
+        _ => None,
+    }) {
         if !b.begin(Job::Persona(e.id.clone())) {
             continue;
         }
@@ -517,7 +547,10 @@ fn goals(b: &mut Builder) -> R {
             &Goals { goals: tree },
         )?;
     }
-    for e in list {
+    for e in selected(b, Kind::Goal, &b.g.raw.goals, |j| match j {
+        Job::Goal(id) => Some(id),
+        _ => None,
+    }) {
         if !b.begin(Job::Goal(e.id.clone())) {
             continue;
         }
@@ -622,7 +655,10 @@ fn metrics(b: &mut Builder) -> R {
             &Metrics { metrics: rows },
         )?;
     }
-    for e in list {
+    for e in selected(b, Kind::Metric, &b.g.raw.metrics, |j| match j {
+        Job::Metric(id) => Some(id),
+        _ => None,
+    }) {
         if !b.begin(Job::Metric(e.id.clone())) {
             continue;
         }
@@ -816,7 +852,10 @@ fn campaigns(b: &mut Builder) -> R {
             },
         )?;
     }
-    for e in list {
+    for e in selected(b, Kind::Campaign, &b.g.raw.campaigns, |j| match j {
+        Job::Campaign(id) => Some(id),
+        _ => None,
+    }) {
         if !b.begin(Job::Campaign(e.id.clone())) {
             continue;
         }
@@ -1194,7 +1233,10 @@ fn budgets(b: &mut Builder) -> R {
             &Budgets { budgets: summaries },
         )?;
     }
-    for e in list {
+    for e in selected(b, Kind::Budget, &b.g.raw.budgets, |j| match j {
+        Job::Budget(id) => Some(id),
+        _ => None,
+    }) {
         if !b.begin(Job::Budget(e.id.clone())) {
             continue;
         }
@@ -1503,7 +1545,10 @@ fn roles(b: &mut Builder) -> R {
         )?;
     }
     let host = feeds::uid_host(b.base_url.as_deref());
-    for e in list {
+    for e in selected(b, Kind::Role, &b.g.raw.roles, |j| match j {
+        Job::Role(id) => Some(id),
+        _ => None,
+    }) {
         if b.begin(Job::Role(e.id.clone())) {
             json_entry(b, "roles", e)?;
             role(b, e, &host)?;
@@ -2257,7 +2302,10 @@ fn schedule(b: &mut Builder) -> R {
         };
         b.emit(spec, &data)?;
     }
-    for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
+    for cal in selected(b, Kind::Calendar, &b.g.raw.calendars, |j| match j {
+        Job::CalendarPage(id) => Some(id),
+        _ => None,
+    }) {
         if !b.begin(Job::CalendarPage(cal.id.clone())) {
             continue;
         }
@@ -2284,10 +2332,16 @@ fn schedule(b: &mut Builder) -> R {
         scoped_schedule(b, spec, scope, occurrences)?;
     }
     // The roles and campaigns that have events.
-    for e in visible(b, Kind::Role, &b.g.raw.roles) {
+    for e in selected(b, Kind::Role, &b.g.raw.roles, |j| match j {
+        Job::RoleSchedule(id) => Some(id),
+        _ => None,
+    }) {
         entity_schedule(b, Kind::Role, &e.id, text(&e.data.title))?;
     }
-    for e in visible(b, Kind::Campaign, &b.g.raw.campaigns) {
+    for e in selected(b, Kind::Campaign, &b.g.raw.campaigns, |j| match j {
+        Job::CampaignSchedule(id) => Some(id),
+        _ => None,
+    }) {
         entity_schedule(b, Kind::Campaign, &e.id, text(&e.data.name))?;
     }
     Ok(())
@@ -2340,7 +2394,10 @@ fn scoped_schedule(b: &mut Builder, spec: PageSpec, scope: Option<Link>, occ: Ve
 
 fn calendar_feeds(b: &mut Builder) -> R {
     let host = feeds::uid_host(b.base_url.as_deref());
-    for cal in visible(b, Kind::Calendar, &b.g.raw.calendars) {
+    for cal in selected(b, Kind::Calendar, &b.g.raw.calendars, |j| match j {
+        Job::CalendarFeed(id) => Some(id),
+        _ => None,
+    }) {
         if !b.begin(Job::CalendarFeed(cal.id.clone())) {
             continue;
         }
