@@ -90,6 +90,13 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// Gives file `id` a new text; returns the old one.
+    pub fn set_text(&mut self, id: FileId, text: Arc<str>) -> Arc<str> {
+        let file = &mut self.files[id.0 as usize];
+        file.line_starts = OnceLock::new();
+        std::mem::replace(&mut file.text, text)
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }

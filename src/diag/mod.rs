@@ -112,7 +112,7 @@ impl Diagnostic {
 }
 
 /// Collects diagnostics during a run.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sink {
     items: Vec<Diagnostic>,
     /// Keys blanked to read a file past a problem: their absence is a
@@ -133,6 +133,14 @@ impl Sink {
     /// The diagnostics and follow-up keys, as collected.
     pub fn into_parts(self) -> (Vec<Diagnostic>, Vec<(crate::source::FileId, String)>) {
         (self.items, self.follow_ups.into_iter().collect())
+    }
+
+    /// Without what was reported about the files `drop` accepts.
+    pub fn without(self, drop: impl Fn(crate::source::FileId) -> bool) -> Sink {
+        Sink {
+            items: self.items.into_iter().filter(|d| !drop(d.loc.file)).collect(),
+            follow_ups: self.follow_ups.into_iter().filter(|(f, _)| !drop(*f)).collect(),
+        }
     }
 
     /// Records that `key` of `file` was blanked out after a problem.

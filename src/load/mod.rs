@@ -239,6 +239,37 @@ pub struct LoadCache {
     pub parsed: usize,
     /// The files the last walk of `content/` found, in its order.
     walked: Option<Arc<Vec<PathBuf>>>,
+    /// The playbook of the last load, kept whole: when only files holding
+    /// entities change, the next load replaces those entities in it.
+    last: Option<Last>,
+    /// What the last load reported and found, until its playbook is kept.
+    pending: Option<(Sink, EntityFiles)>,
+    /// Whether the last load changed the kept playbook (instead of walking
+    /// the files).
+    pub patched: bool,
+}
+
+/// The playbook of a load, with what the load reported and where its
+/// entities are.
+struct Last {
+    raw: RawPlaybook,
+    reported: Sink,
+    files: EntityFiles,
+}
+
+/// The files that hold an entity (or the home page), by name.
+type EntityFiles = rustc_hash::FxHashMap<String, EntityFile>;
+
+/// What a file holds.
+#[derive(Clone, Debug)]
+struct EntityFile {
+    file: FileId,
+    kind: Kind,
+    id: String,
+    /// Markdown with front matter (else YAML).
+    markdown: bool,
+    /// The home page, `content/index.md`.
+    index: bool,
 }
 
 impl LoadCache {
@@ -289,6 +320,124 @@ impl LoadCache {
         back(self, s, std::mem::take(&mut raw.budgets));
         back(self, s, std::mem::take(&mut raw.roles));
         back(self, s, std::mem::take(&mut raw.calendars));
+    }
+}
+
+impl LoadCache {
+    /// Takes back the playbook of the last load: kept whole, so that the
+    /// next load can change just what changed in it; or, when that load
+    /// cannot be followed so, its entities (see [`LoadCache::restore`]).
+    pub fn keep(&mut self, mut raw: RawPlaybook) {
+        if self.disabled {
+            return;
+        }
+        match self.pending.take() {
+            Some((reported, files)) => self.last = Some(Last { raw, reported, files }),
+            None => self.restore(&mut raw),
+        }
+    }
+}
+
+/// The last load's playbook with the `changed` files (every one an entity
+/// file of it, still there and UTF-8) read and parsed again; `None` when
+/// the changes are of another sort (files made or removed, settings,
+/// anything outside the entities), and the load must walk the files.
+fn patched(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyhow::Result<Option<RawPlaybook>> {
+    let (Some(changed), Some(last)) = (cache.changed.as_ref(), cache.last.as_ref()) else {
+        return Ok(None);
+    };
+    if !changed.iter().all(|name| last.files.contains_key(name)) {
+        return Ok(None);
+    }
+    let mut texts = Vec::with_capacity(changed.len());
+    for name in changed {
+        match read_text(&root.join(name))? {
+            FileText::Utf8(text) => texts.push((name.clone(), text)),
+            _ => return Ok(None),
+        }
+    }
+    let Last {
+        mut raw,
+        reported,
+        files,
+    } = cache.last.take().expect("checked above");
+    let again: rustc_hash::FxHashSet<FileId> = texts.iter().map(|(name, _)| files[name].file).collect();
+    let mut reported = reported.without(|f| again.contains(&f));
+    for (name, text) in texts {
+        let f = &files[&name];
+        let old = raw.sources.set_text(f.file, text.clone());
+        let split = |t: &str| frontmatter::split(t).ok().map(|s| s.yaml);
+        if let (Some(a), Some(b)) = (split(&old), split(&text))
+            && old[a] == text[b]
+        {
+            cache.body_only.insert(name.clone());
+        }
+        let mut local = Sink::default();
+        let sources = &raw.sources;
+        let broken = &mut raw.broken;
+        match f.kind {
+            Kind::Page if f.index => raw.index = parse_file(sources, f, &mut local),
+            Kind::Page => put(&mut raw.pages, broken, f, parse_file(sources, f, &mut local)),
+            Kind::Persona => put(&mut raw.personas, broken, f, parse_file(sources, f, &mut local)),
+            Kind::Metric => put(&mut raw.metrics, broken, f, parse_file(sources, f, &mut local)),
+            Kind::Goal => put(&mut raw.goals, broken, f, parse_file(sources, f, &mut local)),
+            Kind::Campaign => put(&mut raw.campaigns, broken, f, parse_file(sources, f, &mut local)),
+            Kind::Budget => put(&mut raw.budgets, broken, f, parse_file(sources, f, &mut local)),
+            Kind::Role => put(&mut raw.roles, broken, f, parse_file(sources, f, &mut local)),
+            Kind::Calendar => put(&mut raw.calendars, broken, f, parse_file(sources, f, &mut local)),
+        }
+        cache.parsed += 1;
+        // The file cache follows, for a load that walks the files again.
+        let (diagnostics, follow_ups) = local.clone().into_parts();
+        cache.files.insert(
+            name,
+            Cached {
+                text,
+                value: None,
+                diagnostics,
+                follow_ups: follow_ups.into_iter().map(|(_, k)| k).collect(),
+            },
+        );
+        reported.extend(local);
+    }
+    sink.extend(reported.clone());
+    cache.pending = Some((reported, files));
+    Ok(Some(raw))
+}
+
+/// Parses an entity file of the last load again.
+fn parse_file<T: DeserializeOwned + Default>(
+    sources: &SourceMap,
+    f: &EntityFile,
+    sink: &mut Sink,
+) -> Option<Entity<T>> {
+    match f.markdown {
+        true => parse_md_entity(sources, f.file, f.id.clone(), sink, f.index),
+        false => parse_yaml_entity(sources, f.file, f.id.clone(), sink),
+    }
+}
+
+/// Puts an entity parsed again in its place in `list` (by id), or, when
+/// its file no longer reads, among the `broken`.
+fn put<T>(
+    list: &mut Vec<Entity<T>>,
+    broken: &mut BTreeSet<(Kind, String)>,
+    f: &EntityFile,
+    entity: Option<Entity<T>>,
+) {
+    let at = list.binary_search_by(|e| e.id.as_str().cmp(&f.id));
+    match (entity, at) {
+        (Some(e), Ok(i)) => list[i] = e,
+        (Some(e), Err(i)) => {
+            list.insert(i, e);
+            broken.remove(&(f.kind, f.id.clone()));
+        }
+        (None, at) => {
+            if let Ok(i) = at {
+                list.remove(i);
+            }
+            broken.insert((f.kind, f.id.clone()));
+        }
     }
 }
 
@@ -489,6 +638,34 @@ fn parse_task(cache: &LoadCache, sources: &SourceMap, t: &Task) -> Loaded {
 pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyhow::Result<RawPlaybook> {
     cache.body_only.clear();
     cache.parsed = 0;
+    cache.pending = None;
+    if let Some(raw) = patched(root, sink, cache)? {
+        cache.patched = true;
+        return Ok(raw);
+    }
+    cache.patched = false;
+    if let Some(last) = cache.last.take() {
+        let mut raw = last.raw;
+        cache.restore(&mut raw);
+    }
+    let mut own = Sink::default();
+    let mut files = (!cache.disabled).then(EntityFiles::default);
+    let raw = load_walked(root, &mut own, cache, files.as_mut())?;
+    if let Some(files) = files {
+        cache.pending = Some((own.clone(), files));
+    }
+    sink.extend(own);
+    Ok(raw)
+}
+
+/// [`load_cached`] by walking the files; `entity_files`, when given, learns
+/// where the entities are.
+fn load_walked(
+    root: &Path,
+    sink: &mut Sink,
+    cache: &mut LoadCache,
+    mut entity_files: Option<&mut EntityFiles>,
+) -> anyhow::Result<RawPlaybook> {
     let mut pb = RawPlaybook {
         root: root.to_path_buf(),
         ..RawPlaybook::default()
@@ -570,6 +747,16 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
             if first.as_deref() == Some("index.md") {
                 if let Some(file) = read_source_cached(&mut pb.sources, root, path, sink, cache, pre.take())?
                 {
+                    if let Some(files) = entity_files.as_deref_mut() {
+                        let f = EntityFile {
+                            file,
+                            kind: Kind::Page,
+                            id: "index".into(),
+                            markdown: true,
+                            index: true,
+                        };
+                        files.insert(pb.sources.get(file).name.clone(), f);
+                    }
                     pb.index = parse_cached(cache, &pb.sources, file, sink, |sink| {
                         parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true)
                     });
@@ -650,6 +837,16 @@ pub fn load_cached(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyho
             continue;
         }
         seen.insert((kind, stem.clone()), file);
+        if let Some(files) = entity_files.as_deref_mut() {
+            let f = EntityFile {
+                file,
+                kind,
+                id: stem.clone(),
+                markdown: ext == "md",
+                index: false,
+            };
+            files.insert(pb.sources.get(file).name.clone(), f);
+        }
         tasks.push(Task {
             kind,
             id: stem,
@@ -1364,6 +1561,94 @@ mod cache_tests {
         );
         std::fs::remove_file(root.join("content/pages/a.md")).unwrap();
         assert_eq!(load(&mut cache, &["content/pages/a.md"]), ["B"]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// Everything a load gives, as text: the entities, the files and what
+    /// was reported.
+    fn everything(pb: &RawPlaybook, sink: Sink) -> String {
+        let files: Vec<(String, String)> = pb
+            .sources
+            .files()
+            .map(|(_, f)| (f.name.clone(), f.text.to_string()))
+            .collect();
+        let reported: Vec<String> = sink
+            .into_sorted(&pb.sources)
+            .into_iter()
+            .map(|d| format!("{:?} {:?} {} {:?}", d.code, d.loc, d.message, d.help))
+            .collect();
+        format!(
+            "{:#?}",
+            (
+                (&pb.settings, &pb.index, &pb.pages, &pb.personas, &pb.metrics),
+                (&pb.goals, &pb.campaigns, &pb.budgets, &pb.roles, &pb.calendars),
+                &pb.broken,
+                files,
+                reported
+            )
+        )
+    }
+
+    /// `serve` keeps the last playbook and has the next load change only
+    /// the edited entities in it: the result is what a load of the files
+    /// from scratch gives, whatever the edit.
+    #[test]
+    fn an_edit_changes_the_kept_playbook_as_a_whole_load_would_read_it() {
+        let root = playbook(
+            "patch",
+            &[
+                ("a.md", "---\ntitle: A\n---\nSee [b](@pages/b).\n"),
+                ("b.md", "---\ntitel: B\n---\n"),
+            ],
+        );
+        std::fs::create_dir_all(root.join("content/goals")).unwrap();
+        std::fs::write(root.join("content/goals/g.yaml"), "title: G\nperiod: 2026\n").unwrap();
+        std::fs::write(root.join("content/index.md"), "Home.\n").unwrap();
+        let mut cache = LoadCache::default();
+        let load = |cache: &mut LoadCache, changed: &[&str]| {
+            cache.changed = Some(changed.iter().map(|c| c.to_string()).collect());
+            let mut sink = Sink::default();
+            let pb = load_cached(&root, &mut sink, cache).unwrap();
+            let got = everything(&pb, sink);
+            let (parsed, body_only) = (cache.parsed, cache.body_only.len());
+            // Edits change the kept playbook; a new file walks.
+            assert_eq!(
+                cache.patched,
+                changed.iter().all(|c| !c.ends_with("c.md")) && !changed.is_empty()
+            );
+            cache.keep(pb);
+            let mut sink = Sink::default();
+            let fresh = load(&root, &mut sink).unwrap();
+            assert_eq!(got, everything(&fresh, sink), "after {changed:?}");
+            (parsed, body_only)
+        };
+        load(&mut cache, &[]);
+        let edits: [(&str, &str, (usize, usize)); 9] = [
+            // (file, new text, (files parsed, of which body only))
+            ("content/pages/a.md", "---\ntitle: A\n---\nNo link now.\n", (1, 1)),
+            ("content/pages/b.md", "---\ntitle: B\n---\n", (1, 0)),
+            ("content/pages/a.md", "---\ntitle: [A\n---\n", (1, 0)),
+            // A file that no longer reads: its entity is gone, then back.
+            ("content/pages/a.md", "---\ntitle: A\n", (1, 0)),
+            ("content/pages/a.md", "---\ntitle: A again\n---\n", (1, 0)),
+            (
+                "content/goals/g.yaml",
+                "title: G2\nperiod: 2027\nowner: nobody\n",
+                (1, 0),
+            ),
+            ("content/index.md", "---\ntitle: Home\n---\nWelcome.\n", (1, 0)),
+            (
+                "content/index.md",
+                "---\ntitle: Home\n---\nWelcome back.\n",
+                (1, 1),
+            ),
+            // A new file: the files are walked again.
+            ("content/pages/c.md", "---\ntitle: C\n---\n", (1, 0)),
+        ];
+        for (file, text, counts) in edits {
+            std::fs::write(root.join(file), text).unwrap();
+            assert_eq!(load(&mut cache, &[file]), counts, "{file}: {text}");
+        }
         std::fs::remove_dir_all(&root).unwrap();
     }
 

@@ -599,11 +599,13 @@ impl Session {
         Ok((files, deferred, rendered))
     }
 
-    /// Gives the entities of a load back to the cache (the next load
-    /// takes them instead of copying them); the rest is freed elsewhere.
-    fn give_back(&mut self, mut compiled: crate::Compiled) {
-        crate::timings::step("give back", || self.cache.restore(&mut compiled.raw));
-        drop_later(compiled);
+    /// Gives the playbook of a load back to the cache (the next load
+    /// changes what changed in it instead of loading it all again); the
+    /// rest is freed elsewhere.
+    fn give_back(&mut self, compiled: crate::Compiled) {
+        let crate::Compiled { raw, diagnostics, .. } = compiled;
+        crate::timings::step("give back", || self.cache.keep(raw));
+        drop_later(diagnostics);
     }
 
     /// The site being served (the last good one).
