@@ -206,6 +206,8 @@ pub struct Shared {
     occurrences: std::sync::OnceLock<std::sync::Arc<pages::OccurrenceIndex>>,
     /// Ids of entities left out of this build, made once when needed.
     hidden: std::sync::OnceLock<std::collections::BTreeSet<String>>,
+    /// Who points at whom, made once when needed.
+    pointers: std::sync::OnceLock<pages::Pointers>,
 }
 
 /// A file made when it is first asked for.
@@ -412,7 +414,10 @@ impl<'g> Builder<'g> {
 
     fn nav(&self) -> Vec<Link> {
         let r = self.g.raw;
-        let any = |kind: Kind, ids: Vec<&str>| ids.into_iter().any(|id| self.g.visible(kind, id));
+        let g = self.g;
+        fn any<T>(g: &Graph, kind: Kind, list: &[crate::load::Entity<T>]) -> bool {
+            list.iter().any(|e| g.visible(kind, &e.id))
+        }
         let mut nav = Vec::new();
         let mut add = |title: &str, url: &str, kind: &str| {
             nav.push(Link {
@@ -421,30 +426,24 @@ impl<'g> Builder<'g> {
                 kind: kind.into(),
             })
         };
-        if any(Kind::Goal, r.goals.iter().map(|e| e.id.as_str()).collect()) {
+        if any(g, Kind::Goal, &r.goals) {
             add("Goals", "goals/index.html", "goals");
         }
-        if any(Kind::Persona, r.personas.iter().map(|e| e.id.as_str()).collect()) {
+        if any(g, Kind::Persona, &r.personas) {
             add("Personas", "personas/index.html", "personas");
         }
-        if any(
-            Kind::Campaign,
-            r.campaigns.iter().map(|e| e.id.as_str()).collect(),
-        ) {
+        if any(g, Kind::Campaign, &r.campaigns) {
             add("Campaigns", "campaigns/index.html", "campaigns");
         }
-        if any(Kind::Budget, r.budgets.iter().map(|e| e.id.as_str()).collect()) {
+        if any(g, Kind::Budget, &r.budgets) {
             add("Budgets", "budgets/index.html", "budgets");
         }
-        if any(Kind::Role, r.roles.iter().map(|e| e.id.as_str()).collect()) {
+        if any(g, Kind::Role, &r.roles) {
             add("Roles", "roles/index.html", "roles");
             add("Jobs", "jobs/index.html", "jobs");
             add("Who handles what", "routing/index.html", "routing");
         }
-        if any(
-            Kind::Calendar,
-            r.calendars.iter().map(|e| e.id.as_str()).collect(),
-        ) {
+        if any(g, Kind::Calendar, &r.calendars) {
             add("Schedule", "schedule/index.html", "schedule");
         }
         add("Search", "search/index.html", "search");

@@ -561,26 +561,11 @@ fn goals(b: &mut Builder) -> R {
         let title = text(&g.title);
         let period = b.g.goal_period(g);
         let (period_text, dates) = period.map(|p| period_label(&p, b.g.fy_start)).unwrap_or_default();
-        let children = b.links(
-            Kind::Goal,
-            b.g.raw
-                .goals
-                .iter()
-                .filter(|c| c.data.parent.as_ref().is_some_and(|p| p.value == e.id))
-                .map(|c| c.id.as_str()),
-        );
+        let pointers = pointers(b);
+        let children = b.links(Kind::Goal, ids_at(&b.g.raw.goals, pointers.children.get(&e.id)));
         let campaigns = b.links(
             Kind::Campaign,
-            b.g.raw
-                .campaigns
-                .iter()
-                .filter(|c| {
-                    c.data
-                        .goals
-                        .iter()
-                        .any(|r| r.value.split('#').next() == Some(e.id.as_str()))
-                })
-                .map(|c| c.id.as_str()),
+            ids_at(&b.g.raw.campaigns, pointers.campaigns.get(&e.id)),
         );
         let mut spec = PageSpec::new(path.clone(), "goal.html", "goals", title.clone());
         spec.description = Some(format!("{title} ({period_text})"));
@@ -1640,14 +1625,7 @@ fn role(b: &mut Builder, e: &Entity<Role>, host: &str) -> R {
             feeds::duties(b.g, &e.id, r, host, canonical).into_bytes(),
         )?;
     }
-    let reports = b.links(
-        Kind::Role,
-        b.g.raw
-            .roles
-            .iter()
-            .filter(|x| x.data.reports_to.as_ref().is_some_and(|t| t.value == e.id))
-            .map(|x| x.id.as_str()),
-    );
+    let reports = b.links(Kind::Role, ids_at(&b.g.raw.roles, pointers(b).reports.get(&e.id)));
     let experience = r.experience.as_ref().and_then(|x| {
         let min = x.value.min_years.as_ref().map(|n| n.value.0.clone());
         let max = x.value.max_years.as_ref().map(|n| n.value.0.clone());
@@ -2160,6 +2138,52 @@ fn occurrences_of(b: &Builder, scope: Scope) -> Vec<(Date, Shown)> {
 /// Makes what every shard of a full build shares: the occurrences.
 pub(super) fn prepare(b: &Builder) {
     occ(b);
+}
+
+/// For the pages that list what points at an entity: the roles that
+/// report to a role, the goals under a goal and the campaigns that serve
+/// it, as positions in their kind's list (in list order). Made once per
+/// build: looking through every entity for each page would grow with the
+/// square of the playbook.
+#[derive(Default)]
+pub struct Pointers {
+    reports: rustc_hash::FxHashMap<String, Vec<usize>>,
+    children: rustc_hash::FxHashMap<String, Vec<usize>>,
+    campaigns: rustc_hash::FxHashMap<String, Vec<usize>>,
+}
+
+fn pointers<'g>(b: &Builder<'g>) -> &'g Pointers {
+    b.shared.pointers.get_or_init(|| {
+        let r = b.g.raw;
+        let mut p = Pointers::default();
+        for (i, e) in r.roles.iter().enumerate() {
+            if let Some(to) = &e.data.reports_to {
+                p.reports.entry(to.value.clone()).or_default().push(i);
+            }
+        }
+        for (i, e) in r.goals.iter().enumerate() {
+            if let Some(parent) = &e.data.parent {
+                p.children.entry(parent.value.clone()).or_default().push(i);
+            }
+        }
+        for (i, e) in r.campaigns.iter().enumerate() {
+            let goals: BTreeSet<&str> = e
+                .data
+                .goals
+                .iter()
+                .filter_map(|g| g.value.split('#').next())
+                .collect();
+            for goal in goals {
+                p.campaigns.entry(goal.to_owned()).or_default().push(i);
+            }
+        }
+        p
+    })
+}
+
+/// The ids at `positions` of `list`.
+fn ids_at<'e, T>(list: &'e [Entity<T>], positions: Option<&'e Vec<usize>>) -> impl Iterator<Item = &'e str> {
+    positions.into_iter().flatten().map(|&i| list[i].id.as_str())
 }
 
 fn occ(b: &Builder) -> std::sync::Arc<OccurrenceIndex> {
