@@ -54,8 +54,16 @@ pub fn write(out: &Path, files: &SiteFiles) -> anyhow::Result<WriteStats> {
 /// as it was.
 ///
 /// [`commit`]: Writer::commit
+///
+/// A new output folder (none yet, or an empty one) is made whole beside
+/// it and renamed into place at the end: no file needs a name of its own
+/// on the way.
 pub struct Writer {
     out: PathBuf,
+    /// Where files go: `out`, or the new folder beside it.
+    root: PathBuf,
+    /// Whether `root` is a new folder beside `out`.
+    fresh: bool,
     state: std::sync::Mutex<WriterState>,
 }
 
@@ -65,6 +73,8 @@ struct WriterState {
     files: BTreeSet<String>,
     /// Temporary file → target, for the changed files.
     staged: Vec<(PathBuf, PathBuf)>,
+    /// Files written in a new folder.
+    written: usize,
     unchanged: usize,
     /// Folders made or found free of symbolic links.
     folders: std::collections::HashSet<PathBuf>,
@@ -107,8 +117,14 @@ impl WriterState {
 
 impl Writer {
     pub fn new(out: &Path) -> Writer {
+        let (root, fresh) = match new_folder_beside(out) {
+            Some(root) => (root, true),
+            None => (out.to_path_buf(), false),
+        };
         Writer {
             out: out.to_path_buf(),
+            root,
+            fresh,
             state: Default::default(),
         }
     }
@@ -127,6 +143,10 @@ impl Writer {
     /// the file in place. Each file may be staged once.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let (path, tmp, old) = self.prepare(rel)?;
+        if self.fresh {
+            self.state().written += 1;
+            return std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()));
+        }
         // A file of another length differs without reading it.
         let same = old.is_some_and(|m| m.len() == bytes.len() as u64)
             && std::fs::read(&path).is_ok_and(|old| old == bytes);
@@ -142,7 +162,7 @@ impl Writer {
     /// Claims `rel` for this build and makes its folder: the target path,
     /// the temporary path beside it, and what is in place.
     fn prepare(&self, rel: &str) -> anyhow::Result<(PathBuf, PathBuf, Option<std::fs::Metadata>)> {
-        let path = safe_join(&self.out, rel)?;
+        let path = safe_join(&self.root, rel)?;
         let dir = path.parent().expect("inside out");
         {
             let mut state = self.state();
@@ -150,7 +170,11 @@ impl Writer {
                 bail!("two outputs for `{rel}`");
             }
             // Made under the lock, so two threads never race on a folder.
-            state.make_folder(&self.out, dir)?;
+            state.make_folder(&self.root, dir)?;
+        }
+        if self.fresh {
+            // Nothing is in place yet.
+            return Ok((path.clone(), path, None));
         }
         let old = std::fs::symlink_metadata(&path).ok();
         if old.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
@@ -186,6 +210,12 @@ impl Writer {
             w.flush()
         })();
         let changed = result.and_then(|()| changes.finish());
+        if self.fresh {
+            // Written in place (`tmp` is the target).
+            changed.with_context(|| format!("cannot write {}", path.display()))?;
+            self.state().written += 1;
+            return Ok(());
+        }
         if changes.aside.is_some() || changed.is_err() {
             // Recorded even after a failure, so that it is cleaned up.
             self.state().staged.push((tmp.clone(), path.clone()));
@@ -205,6 +235,15 @@ impl Writer {
             unchanged: state.unchanged,
             ..WriteStats::default()
         };
+        if self.fresh {
+            std::fs::write(self.root.join(MANIFEST), manifest_text(&state.files))
+                .with_context(|| format!("cannot write {}", self.root.join(MANIFEST).display()))?;
+            // Over an empty folder, or where there is none.
+            std::fs::rename(&self.root, out).with_context(|| format!("cannot create {}", out.display()))?;
+            state.committed = true;
+            stats.written = state.written;
+            return Ok(stats);
+        }
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
         state.committed = true;
         {
@@ -233,10 +272,7 @@ impl Writer {
                 }
             }
         }
-        let mut list: String = state.files.iter().map(|p| format!("{p}\n")).collect();
-        if list.is_empty() {
-            list.push('\n');
-        }
+        let list = manifest_text(&state.files);
         if previous != list {
             std::fs::write(&manifest, list)
                 .with_context(|| format!("cannot write {}", manifest.display()))?;
@@ -325,12 +361,45 @@ impl crate::render::Output for Writer {
     }
 }
 
+/// The list of a build's files, as the manifest holds it.
+fn manifest_text(files: &BTreeSet<String>) -> String {
+    let mut list: String = files.iter().map(|p| format!("{p}\n")).collect();
+    if list.is_empty() {
+        list.push('\n');
+    }
+    list
+}
+
+/// A new folder beside `out` to make the site in, when `out` is not there
+/// yet or is an empty folder (not a link); `None` otherwise, or when the
+/// folder cannot be made (the site is then written into `out` file by file).
+fn new_folder_beside(out: &Path) -> Option<PathBuf> {
+    let empty = match std::fs::symlink_metadata(out) {
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        Ok(m) => m.is_dir() && std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none()),
+    };
+    let name = out.file_name()?.to_str()?;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !empty || std::fs::create_dir_all(parent).is_err() {
+        return None;
+    }
+    let root = parent.join(format!(".{name}.playbook-new-{}", std::process::id()));
+    std::fs::create_dir(&root).ok()?;
+    Some(root)
+}
+
 impl Drop for Writer {
     fn drop(&mut self) {
         let state = self.state();
         if !state.committed {
             for (tmp, _) in &state.staged {
                 let _ = std::fs::remove_file(tmp);
+            }
+            if self.fresh {
+                let _ = std::fs::remove_dir_all(&self.root);
             }
         }
     }
@@ -387,6 +456,55 @@ mod tests {
         assert!(!out.join("roles").exists(), "empty folders are removed");
         assert_eq!(std::fs::read_to_string(out.join("keep.txt")).unwrap(), "not ours");
         std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn a_new_output_folder_is_made_beside_and_put_in_place_whole() {
+        let base = std::env::temp_dir().join(format!("playbook-site-new-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).unwrap();
+        let listing = || -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(&base)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let out = base.join("site");
+        // Where there is no folder yet, and where there is an empty one.
+        for empty_folder in [false, true] {
+            if empty_folder {
+                std::fs::create_dir(&out).unwrap();
+            }
+            let writer = Writer::new(&out);
+            writer.stage("index.html", b"home").unwrap();
+            writer.stage("a/b/index.html", b"deep").unwrap();
+            assert!(
+                !out.join("index.html").exists(),
+                "nothing in place before the commit"
+            );
+            let stats = writer.commit().unwrap();
+            assert_eq!(stats.written, 2);
+            assert_eq!(
+                std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+                "deep"
+            );
+            assert_eq!(
+                std::fs::read_to_string(out.join(MANIFEST)).unwrap(),
+                "a/b/index.html\nindex.html\n"
+            );
+            assert_eq!(listing(), ["site"], "nothing left beside it");
+            // The next build writes into it as usual.
+            let stats = write(&out, &files(&[("index.html", "home")])).unwrap();
+            assert_eq!((stats.written, stats.unchanged, stats.removed), (0, 1, 1));
+            std::fs::remove_dir_all(&out).unwrap();
+        }
+        // A failed build leaves no folder at all.
+        let err = write(&out, &files(&[("x", "a file"), ("x/y.html", "under it")]));
+        assert!(err.is_err());
+        assert!(listing().is_empty(), "{:?}", listing());
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
