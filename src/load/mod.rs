@@ -351,8 +351,14 @@ fn patched(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyhow::Resul
     }
     let mut texts = Vec::with_capacity(changed.len());
     for name in changed {
-        match read_text(&root.join(name))? {
-            FileText::Utf8(text) => texts.push((name.clone(), text)),
+        // Still a file (not a folder or a link now, as the walk would see),
+        // and readable as UTF-8: else the walk tells what it is.
+        let path = root.join(name);
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
+            return Ok(None);
+        }
+        match read_text(&path) {
+            Ok(FileText::Utf8(text)) => texts.push((name.clone(), text)),
             _ => return Ok(None),
         }
     }
@@ -367,7 +373,8 @@ fn patched(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyhow::Resul
         let f = &files[&name];
         let old = raw.sources.set_text(f.file, text.clone());
         let split = |t: &str| frontmatter::split(t).ok().map(|s| s.yaml);
-        if let (Some(a), Some(b)) = (split(&old), split(&text))
+        if *old != *text
+            && let (Some(a), Some(b)) = (split(&old), split(&text))
             && old[a] == text[b]
         {
             cache.body_only.insert(name.clone());
@@ -375,17 +382,21 @@ fn patched(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyhow::Resul
         let mut local = Sink::default();
         let sources = &raw.sources;
         let broken = &mut raw.broken;
-        match f.kind {
-            Kind::Page if f.index => raw.index = parse_file(sources, f, &mut local),
-            Kind::Page => put(&mut raw.pages, broken, f, parse_file(sources, f, &mut local)),
-            Kind::Persona => put(&mut raw.personas, broken, f, parse_file(sources, f, &mut local)),
-            Kind::Metric => put(&mut raw.metrics, broken, f, parse_file(sources, f, &mut local)),
-            Kind::Goal => put(&mut raw.goals, broken, f, parse_file(sources, f, &mut local)),
-            Kind::Campaign => put(&mut raw.campaigns, broken, f, parse_file(sources, f, &mut local)),
-            Kind::Budget => put(&mut raw.budgets, broken, f, parse_file(sources, f, &mut local)),
-            Kind::Role => put(&mut raw.roles, broken, f, parse_file(sources, f, &mut local)),
-            Kind::Calendar => put(&mut raw.calendars, broken, f, parse_file(sources, f, &mut local)),
-        }
+        let sink = &mut local;
+        let value = match f.kind {
+            Kind::Page if f.index => {
+                raw.index = parse_file(sources, f, sink);
+                none_held(&raw.index)
+            }
+            Kind::Page => put(&mut raw.pages, broken, f, parse_file(sources, f, sink)),
+            Kind::Persona => put(&mut raw.personas, broken, f, parse_file(sources, f, sink)),
+            Kind::Metric => put(&mut raw.metrics, broken, f, parse_file(sources, f, sink)),
+            Kind::Goal => put(&mut raw.goals, broken, f, parse_file(sources, f, sink)),
+            Kind::Campaign => put(&mut raw.campaigns, broken, f, parse_file(sources, f, sink)),
+            Kind::Budget => put(&mut raw.budgets, broken, f, parse_file(sources, f, sink)),
+            Kind::Role => put(&mut raw.roles, broken, f, parse_file(sources, f, sink)),
+            Kind::Calendar => put(&mut raw.calendars, broken, f, parse_file(sources, f, sink)),
+        };
         cache.parsed += 1;
         // The file cache follows, for a load that walks the files again.
         let (diagnostics, follow_ups) = local.clone().into_parts();
@@ -393,7 +404,7 @@ fn patched(root: &Path, sink: &mut Sink, cache: &mut LoadCache) -> anyhow::Resul
             name,
             Cached {
                 text,
-                value: None,
+                value,
                 diagnostics,
                 follow_ups: follow_ups.into_iter().map(|(_, k)| k).collect(),
             },
@@ -417,14 +428,24 @@ fn parse_file<T: DeserializeOwned + Default>(
     }
 }
 
+/// What the file cache holds of a file parsed now: nothing while its
+/// entity is lent to the playbook, else that the file has none.
+fn none_held<T: Send + Sync + 'static>(
+    entity: &Option<Entity<T>>,
+) -> Option<Box<dyn std::any::Any + Send + Sync>> {
+    entity.is_none().then(|| Box::new(None::<Entity<T>>) as Box<_>)
+}
+
 /// Puts an entity parsed again in its place in `list` (by id), or, when
-/// its file no longer reads, among the `broken`.
-fn put<T>(
+/// its file no longer reads, among the `broken`; returns what the file
+/// cache holds of it ([`none_held`]).
+fn put<T: Send + Sync + 'static>(
     list: &mut Vec<Entity<T>>,
     broken: &mut BTreeSet<(Kind, String)>,
     f: &EntityFile,
     entity: Option<Entity<T>>,
-) {
+) -> Option<Box<dyn std::any::Any + Send + Sync>> {
+    let held = none_held(&entity);
     let at = list.binary_search_by(|e| e.id.as_str().cmp(&f.id));
     match (entity, at) {
         (Some(e), Ok(i)) => list[i] = e,
@@ -439,6 +460,7 @@ fn put<T>(
             broken.insert((f.kind, f.id.clone()));
         }
     }
+    held
 }
 
 impl std::fmt::Debug for LoadCache {
@@ -1612,10 +1634,9 @@ mod cache_tests {
             let got = everything(&pb, sink);
             let (parsed, body_only) = (cache.parsed, cache.body_only.len());
             // Edits change the kept playbook; a new file walks.
-            assert_eq!(
-                cache.patched,
-                changed.iter().all(|c| !c.ends_with("c.md")) && !changed.is_empty()
-            );
+            let walks =
+                changed.is_empty() || changed.iter().any(|c| c.ends_with("c.md") || c.ends_with("d.md"));
+            assert_eq!(cache.patched, !walks, "{changed:?}");
             cache.keep(pb);
             let mut sink = Sink::default();
             let fresh = load(&root, &mut sink).unwrap();
@@ -1649,6 +1670,22 @@ mod cache_tests {
             std::fs::write(root.join(file), text).unwrap();
             assert_eq!(load(&mut cache, &[file]), counts, "{file}: {text}");
         }
+        // A file that no longer reads, then a walk: that file is not read
+        // again while its text stays the same.
+        for (file, text) in [("b.md", "---\ntitle: B\n"), ("d.md", "---\ntitle: D\n---\n")] {
+            std::fs::write(root.join("content/pages").join(file), text).unwrap();
+            let name = format!("content/pages/{file}");
+            assert_eq!(load(&mut cache, &[name.as_str()]), (1, 0), "{file}");
+        }
+        // An edited file that is now a folder (or a link): the files are
+        // walked again, as a new file would be.
+        let c = root.join("content/pages/c.md");
+        std::fs::remove_file(&c).unwrap();
+        std::fs::create_dir(&c).unwrap();
+        load(&mut cache, &["content/pages/c.md"]);
+        std::fs::remove_dir(&c).unwrap();
+        std::os::unix::fs::symlink(root.join("content/pages/b.md"), &c).unwrap();
+        load(&mut cache, &["content/pages/c.md"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 

@@ -261,6 +261,9 @@ pub struct Session {
     started: u64,
     /// Files changed since the last good build (failed builds leave them here).
     pending: Vec<PathBuf>,
+    /// Whether the load's "changed in the body only" holds against the
+    /// site (not when changes of failed builds are carried over).
+    body_only_known: bool,
 }
 
 fn overlay_items(diags: &[Diagnostic], sources: &SourceMap) -> Vec<OverlayItem> {
@@ -305,6 +308,7 @@ impl Session {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
             pending: Vec::new(),
+            body_only_known: true,
         };
         let outcome = session.rebuild(&[])?;
         Ok((session, outcome))
@@ -318,6 +322,9 @@ impl Session {
         // Changes of builds that failed have not reached the site yet: they
         // count as changed until a build succeeds.
         let mut all_changed = std::mem::take(&mut self.pending);
+        // Which files changed only in their body is known against the last
+        // load, a failed one then: not against the site.
+        self.body_only_known = all_changed.is_empty();
         all_changed.extend(changed.iter().cloned());
         let outcome = self.rebuild_with(&all_changed, started);
         if !matches!(&outcome, Ok(o) if o.ok) {
@@ -476,8 +483,9 @@ impl Session {
 
     /// Renders what the `changed` files (names relative to the root; `None`
     /// when one is outside it) affect, or everything when `full`, reusing the
-    /// other jobs' output from the last build. Returns the whole site and the
-    /// files rendered again.
+    /// other jobs' output from the last build. Returns how the site's files
+    /// changed, the files made when first asked for, and the files rendered
+    /// again.
     fn render(
         &mut self,
         compiled: &crate::Compiled,
@@ -519,7 +527,10 @@ impl Session {
             .collect();
         let selection = match (refs, before) {
             (Some(refs), Some(mut touched)) if kinds == self.kinds && self.today == Some(compiled.today) => {
-                let body_only = changed_entities(&self.cache.body_only).unwrap_or_default();
+                let body_only = match self.body_only_known {
+                    true => changed_entities(&self.cache.body_only).unwrap_or_default(),
+                    false => BTreeSet::new(),
+                };
                 touched.extend(neighbours(&refs, &graph.backlinks));
                 Selection::Only(affected_jobs(&refs, &body_only, &touched))
             }
@@ -1026,6 +1037,38 @@ mod tests {
             full_build(&root),
             "the persona edit made while broken is in the site"
         );
+        // A title changed in a build that failed on another file's body,
+        // then only that body fixed: lists show the new title too.
+        edit(&page, "title: Changed while broken - ", "title: Changed again - ");
+        edit(&role, "\n---\n", "\n---\nSee [nobody](@pages/nope).\n\n");
+        assert!(!session.rebuild(&[page.clone(), role.clone()]).unwrap().ok);
+        edit(&role, "See [nobody](@pages/nope).\n\n", "");
+        assert!(session.rebuild(std::slice::from_ref(&role)).unwrap().ok);
+        let served: SiteFiles = session
+            .site()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.bytes()))
+            .collect();
+        let full = full_build(&root);
+        let differing: Vec<&String> = full.keys().filter(|k| served.get(*k) != full.get(*k)).collect();
+        assert!(differing.is_empty(), "{differing:?}");
+        // A title changed in a failed build, then the same file's body in
+        // the good one: against the failed load the front matter is the
+        // same, against the site it is not.
+        edit(&page, "title: Changed again - ", "title: Third title - ");
+        edit(&role, "\n---\n", "\n---\nSee [nobody](@pages/nope).\n\n");
+        assert!(!session.rebuild(&[page.clone(), role.clone()]).unwrap().ok);
+        edit(&page, "\n---\n", "\n---\nA new first line.\n\n");
+        edit(&role, "See [nobody](@pages/nope).\n\n", "");
+        assert!(session.rebuild(&[page.clone(), role.clone()]).unwrap().ok);
+        let served: SiteFiles = session
+            .site()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.bytes()))
+            .collect();
+        let full = full_build(&root);
+        let differing: Vec<&String> = full.keys().filter(|k| served.get(*k) != full.get(*k)).collect();
+        assert!(differing.is_empty(), "{differing:?}");
         std::fs::remove_dir_all(&root).unwrap();
     }
 

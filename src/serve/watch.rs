@@ -13,9 +13,10 @@ use std::time::Duration;
 pub const WATCHED_DIRS: [&str; 4] = ["content", "static", "templates", "themes"];
 
 /// How long the file system must be quiet before a rebuild: long enough
-/// for an editor's save (write, rename: microseconds apart) to be one
-/// change, short enough to be a small part of the time from saving to
-/// seeing the page. A burst longer than this (a large checkout) may take
+/// for an editor's save (write, rename: usually well under a millisecond
+/// apart) to be one change, short enough to be a small part of the time
+/// from saving to seeing the page. A slower save may take two rebuilds, the
+/// first seeing the file half-saved (its diagnostics show for a moment). A burst longer than this (a large checkout) may take
 /// two rebuilds; the second starts from the first's state. The watcher
 /// looks every quarter of this.
 pub const DEBOUNCE: Duration = Duration::from_millis(10);
