@@ -1,7 +1,8 @@
 //! Writing the rendered site: only after everything rendered, only files
 //! whose bytes changed, each through a temporary file and a rename so no
 //! reader sees half a file, and stale files of the previous build removed.
-//! Nothing is written outside the output folder.
+//! Nothing is written outside the output folder, but for a new one, made
+//! in a folder of its own beside it and renamed into place.
 
 use crate::render::SiteFiles;
 use anyhow::{Context, bail};
@@ -55,9 +56,10 @@ pub fn write(out: &Path, files: &SiteFiles) -> anyhow::Result<WriteStats> {
 ///
 /// [`commit`]: Writer::commit
 ///
-/// A new output folder (none yet, or an empty one) is made whole beside
-/// it and renamed into place at the end: no file needs a name of its own
-/// on the way.
+/// An output folder that is not there yet is made whole beside where it
+/// goes (`.NAME.playbook-new-PID`) and renamed into place at the end: no
+/// file needs a temporary name of its own. (An existing folder, even an
+/// empty one, may be a mount point or another user's: it is written into.)
 pub struct Writer {
     out: PathBuf,
     /// Where files go: `out`, or the new folder beside it.
@@ -238,7 +240,6 @@ impl Writer {
         if self.fresh {
             std::fs::write(self.root.join(MANIFEST), manifest_text(&state.files))
                 .with_context(|| format!("cannot write {}", self.root.join(MANIFEST).display()))?;
-            // Over an empty folder, or where there is none.
             std::fs::rename(&self.root, out).with_context(|| format!("cannot create {}", out.display()))?;
             state.committed = true;
             stats.written = state.written;
@@ -371,19 +372,16 @@ fn manifest_text(files: &BTreeSet<String>) -> String {
 }
 
 /// A new folder beside `out` to make the site in, when `out` is not there
-/// yet or is an empty folder (not a link); `None` otherwise, or when the
-/// folder cannot be made (the site is then written into `out` file by file).
+/// yet; `None` otherwise, or when the folder cannot be made (the site is
+/// then written into `out` file by file).
 fn new_folder_beside(out: &Path) -> Option<PathBuf> {
-    let empty = match std::fs::symlink_metadata(out) {
-        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
-        Ok(m) => m.is_dir() && std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none()),
-    };
+    let absent = std::fs::symlink_metadata(out).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
     let name = out.file_name()?.to_str()?;
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    if !empty || std::fs::create_dir_all(parent).is_err() {
+    if !absent || std::fs::create_dir_all(parent).is_err() {
         return None;
     }
     let root = parent.join(format!(".{name}.playbook-new-{}", std::process::id()));
@@ -472,12 +470,14 @@ mod tests {
             names
         };
         let out = base.join("site");
-        // Where there is no folder yet, and where there is an empty one.
+        // Where there is no folder yet (made beside it), and where there is
+        // an empty one (written into).
         for empty_folder in [false, true] {
             if empty_folder {
                 std::fs::create_dir(&out).unwrap();
             }
             let writer = Writer::new(&out);
+            assert_eq!(writer.fresh, !empty_folder);
             writer.stage("index.html", b"home").unwrap();
             writer.stage("a/b/index.html", b"deep").unwrap();
             assert!(
