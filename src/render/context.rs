@@ -165,30 +165,50 @@ pub struct JobSummary {
     pub valid_through: Option<String>,
 }
 
-/// One occurrence of a calendar event, as listed.
-/// An [`Occurrence`] shared by every page that lists it: made once per
-/// build, with its template value, so that each page only points to it.
+/// An [`Occurrence`] as templates see it, shared by every page that lists
+/// it: made once per build, so that each page only points to it.
 #[derive(Clone, Debug)]
-pub struct Shown(std::sync::Arc<(Occurrence, tera::Value)>);
+pub struct Shown(std::sync::Arc<tera::Value>);
 
 impl Shown {
-    pub fn new(o: Occurrence) -> Shown {
-        let value = tera::Value::from_serializable(&o);
-        Shown(std::sync::Arc::new((o, value)))
+    pub fn new(o: &Occurrence) -> Shown {
+        Shown::of(&EventShown::new(o), o)
+    }
+
+    /// The occurrence of `event` on the date and at the time `o` has.
+    pub fn of(event: &EventShown, o: &Occurrence) -> Shown {
+        let mut map = event.0.clone();
+        map.insert("date".into(), o.date.clone().into());
+        map.insert("day_label".into(), o.day_label.clone().into());
+        map.insert("time".into(), o.time.clone().into());
+        Shown(std::sync::Arc::new(map.into()))
+    }
+
+    /// A text field (`title`, `date`, `calendar.url`…): empty when absent.
+    pub fn text<'s>(&'s self, path: &'s str) -> &'s str {
+        self.0.get_from_path(path).and_then(|v| v.as_str()).unwrap_or("")
+    }
+
+    pub fn recurring(&self) -> bool {
+        self.0.get_from_path("recurring").and_then(|v| v.as_bool()) == Some(true)
     }
 }
 
-impl std::ops::Deref for Shown {
-    type Target = Occurrence;
-    fn deref(&self) -> &Occurrence {
-        &self.0.0
+/// What the occurrences of one event have in common, as templates see it:
+/// made once per event, so that its occurrences share their links.
+pub struct EventShown(tera::Map);
+
+impl EventShown {
+    /// From any occurrence of the event (its date and time are replaced).
+    pub fn new(o: &Occurrence) -> EventShown {
+        EventShown(tera::Value::from_serializable(o).into_map().unwrap_or_default())
     }
 }
 
 impl Serialize for Shown {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Into a template context, the value is taken as it is.
-        self.0.1.serialize(s)
+        self.0.serialize(s)
     }
 }
 
@@ -584,11 +604,25 @@ mod tests {
             channel: Some("linkedin".into()),
             recurring: true,
         };
-        let shown = Shown::new(o.clone());
+        let shown = Shown::new(&o);
         assert_eq!(
             serde_json::to_value(&shown).unwrap(),
             serde_json::to_value(&o).unwrap()
         );
+        // Made from another occurrence of the same event, with this one's
+        // date and time (and none).
+        let other = Occurrence {
+            date: "2026-03-09".into(),
+            day_label: "Mon 9 Mar".into(),
+            time: None,
+            ..o.clone()
+        };
+        let event = EventShown::new(&other);
+        assert!(*Shown::of(&event, &o).0 == tera::Value::from_serializable(&o));
+        assert!(*Shown::of(&event, &other).0 == tera::Value::from_serializable(&other));
+        assert_eq!(shown.text("calendar.url"), "cal/index.html");
+        assert_eq!(shown.text("time"), "09:30");
+        assert!(shown.recurring());
         let day = |events| Day {
             day: Some(2),
             today: false,

@@ -2064,26 +2064,38 @@ fn occurrence_index_where(
                     recurring: ev.repeat.is_some(),
                 })
                 .collect();
+            // What templates see of each event, shared by its occurrences.
+            let shown: Vec<EventShown> = prepared.iter().map(EventShown::new).collect();
             for o in b.g.occurrences_where(&cal.id, &|ev| keep(&cal.id, ev)) {
-                let (Some(ev), Some(base)) = (events.get(o.event), prepared.get(o.event)) else {
+                let (Some(ev), Some(base), Some(event)) =
+                    (events.get(o.event), prepared.get(o.event), shown.get(o.event))
+                else {
                     continue;
                 };
-                let mut occ = base.clone();
-                occ.date = o.date.to_string();
-                occ.day_label = format::day_label(o.date);
-                occ.time = o.time.map(|t| t.strftime("%H:%M").to_string());
+                let occ = Occurrence {
+                    date: o.date.to_string(),
+                    day_label: format::day_label(o.date),
+                    time: o.time.map(|t| t.strftime("%H:%M").to_string()),
+                    ..base.clone()
+                };
                 let owner = ev.owner.as_ref().map(|x| x.value.clone());
                 let campaign = ev.campaign.as_ref().map(|x| x.value.clone());
-                tagged.push((o.date, occ, cal.id.clone(), owner, campaign));
+                tagged.push((
+                    o.date,
+                    occ.time.clone(),
+                    Shown::of(event, &occ),
+                    base.title.clone(),
+                    (cal.id.clone(), owner, campaign),
+                ));
             }
             tagged
         })
         .collect();
     let mut tagged: Vec<_> = per_calendar.into_iter().flatten().collect();
-    tagged.sort_by(|a, c| (a.0, &a.1.time, &a.1.title).cmp(&(c.0, &c.1.time, &c.1.title)));
+    tagged.sort_by(|a, c| (a.0, &a.1, &a.3).cmp(&(c.0, &c.1, &c.3)));
     let tagged: Vec<_> = tagged
-        .into_par_iter()
-        .map(|(date, occ, cal, owner, campaign)| (date, Shown::new(occ), cal, owner, campaign))
+        .into_iter()
+        .map(|(date, _, shown, _, (cal, owner, campaign))| (date, shown, cal, owner, campaign))
         .collect();
     let mut index = OccurrenceIndex {
         all: Vec::with_capacity(tagged.len()),
@@ -2301,17 +2313,22 @@ fn schedule(b: &mut Builder) -> R {
         // One search document per event: a recurring one at its first occurrence.
         let mut seen_recurring = BTreeSet::new();
         for (_, o) in &index.all {
-            if !o.recurring || seen_recurring.insert((o.calendar.url.clone(), o.title.clone())) {
+            let (title, time) = (o.text("title"), o.text("time"));
+            if !o.recurring() || seen_recurring.insert((o.text("calendar.url"), title)) {
                 b.doc(search::Document::new(
                     "event",
-                    o.title.clone(),
-                    format!("schedule/index.html#m-{}", &o.date[..7]),
+                    title.to_owned(),
+                    format!("schedule/index.html#m-{}", o.text("date").get(..7).unwrap_or("")),
                     format!(
                         "{}{}",
-                        o.day_label,
-                        o.time.as_ref().map(|t| format!(" {t}")).unwrap_or_default()
+                        o.text("day_label"),
+                        if time.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {time}")
+                        }
                     ),
-                    &o.kind,
+                    o.text("kind"),
                 ));
             }
         }
