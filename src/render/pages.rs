@@ -2064,14 +2064,16 @@ fn occurrence_index_where(
                     recurring: ev.repeat.is_some(),
                 })
                 .collect();
-            // What templates see of each event, shared by its occurrences.
-            let shown: Vec<EventShown> = prepared.iter().map(EventShown::new).collect();
+            // What templates see of each event, shared by its occurrences:
+            // made for the events that have some.
+            let mut shown: Vec<Option<EventShown>> = prepared.iter().map(|_| None).collect();
             for o in b.g.occurrences_where(&cal.id, &|ev| keep(&cal.id, ev)) {
                 let (Some(ev), Some(base), Some(event)) =
-                    (events.get(o.event), prepared.get(o.event), shown.get(o.event))
+                    (events.get(o.event), prepared.get(o.event), shown.get_mut(o.event))
                 else {
                     continue;
                 };
+                let event = event.get_or_insert_with(|| EventShown::new(base));
                 let occ = Occurrence {
                     date: o.date.to_string(),
                     day_label: format::day_label(o.date),
