@@ -171,16 +171,13 @@ pub struct JobSummary {
 pub struct Shown(std::sync::Arc<tera::Value>);
 
 impl Shown {
-    pub fn new(o: &Occurrence) -> Shown {
-        Shown::of(&EventShown::new(o), o)
-    }
-
-    /// The occurrence of `event` on the date and at the time `o` has.
-    pub fn of(event: &EventShown, o: &Occurrence) -> Shown {
+    /// The occurrence of `event` on `date` (labelled `day_label`), at
+    /// `time` when it has one: the fields an [`Occurrence`] has of its own.
+    pub fn of(event: &EventShown, date: String, day_label: String, time: Option<String>) -> Shown {
         let mut map = event.0.clone();
-        map.insert("date".into(), o.date.clone().into());
-        map.insert("day_label".into(), o.day_label.clone().into());
-        map.insert("time".into(), o.time.clone().into());
+        map.insert("date".into(), date.into());
+        map.insert("day_label".into(), day_label.into());
+        map.insert("time".into(), time.into());
         Shown(std::sync::Arc::new(map.into()))
     }
 
@@ -604,7 +601,10 @@ mod tests {
             channel: Some("linkedin".into()),
             recurring: true,
         };
-        let shown = Shown::new(&o);
+        let of = |event: &EventShown, o: &Occurrence| {
+            Shown::of(event, o.date.clone(), o.day_label.clone(), o.time.clone())
+        };
+        let shown = of(&EventShown::new(&o), &o);
         assert_eq!(
             serde_json::to_value(&shown).unwrap(),
             serde_json::to_value(&o).unwrap()
@@ -618,8 +618,8 @@ mod tests {
             ..o.clone()
         };
         let event = EventShown::new(&other);
-        assert!(*Shown::of(&event, &o).0 == tera::Value::from_serializable(&o));
-        assert!(*Shown::of(&event, &other).0 == tera::Value::from_serializable(&other));
+        assert!(*of(&event, &o).0 == tera::Value::from_serializable(&o));
+        assert!(*of(&event, &other).0 == tera::Value::from_serializable(&other));
         assert_eq!(shown.text("calendar.url"), "cal/index.html");
         assert_eq!(shown.text("time"), "09:30");
         assert!(shown.recurring());

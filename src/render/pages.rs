@@ -850,7 +850,6 @@ fn campaigns(b: &mut Builder) -> R {
         let body = b.body(&path, e);
         let name = text(&c.name);
         let dates = campaign_dates(c);
-        // The budgets that refer to the campaign, not all budgets.
         // The lines of the visible budgets that name this campaign, found
         // through the budgets that refer to it rather than all budgets.
         let matched: Vec<(
@@ -2074,18 +2073,14 @@ fn occurrence_index_where(
                     continue;
                 };
                 let event = event.get_or_insert_with(|| EventShown::new(base));
-                let occ = Occurrence {
-                    date: o.date.to_string(),
-                    day_label: format::day_label(o.date),
-                    time: o.time.map(|t| t.strftime("%H:%M").to_string()),
-                    ..base.clone()
-                };
+                let time = o.time.map(|t| t.strftime("%H:%M").to_string());
+                let shown = Shown::of(event, o.date.to_string(), format::day_label(o.date), time.clone());
                 let owner = ev.owner.as_ref().map(|x| x.value.clone());
                 let campaign = ev.campaign.as_ref().map(|x| x.value.clone());
                 tagged.push((
                     o.date,
-                    occ.time.clone(),
-                    Shown::of(event, &occ),
+                    time,
+                    shown,
                     base.title.clone(),
                     (cal.id.clone(), owner, campaign),
                 ));
