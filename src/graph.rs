@@ -202,7 +202,7 @@ impl<'a> Graph<'a> {
 
     /// The entity `id` of `list`, the list of kind `kind`.
     fn find<T>(&self, kind: Kind, list: &'a [Entity<T>], id: &str) -> Option<&'a Entity<T>> {
-        self.at.get(&(kind, id)).map(|&i| &list[i])
+        self.position(kind, id).map(|i| &list[i])
     }
 
     fn compute_in_build(&self) -> std::collections::HashSet<(Kind, &'a str)> {

@@ -521,9 +521,12 @@ impl Session {
         let options = crate::render::Options {
             base_url: self.options.base_url.clone(),
         };
+        // Broken entities are never in the build: the loaded ones tell.
         let kinds: BTreeSet<Kind> = Kind::ALL
             .into_iter()
-            .filter(|k| compiled.raw.ids(*k).iter().any(|id| graph.visible(*k, id)))
+            .zip(&entities)
+            .filter(|(k, ids)| ids.iter().any(|id| graph.visible(*k, id)))
+            .map(|(k, _)| k)
             .collect();
         let selection = match (refs, before) {
             (Some(refs), Some(mut touched)) if kinds == self.kinds && self.today == Some(compiled.today) => {
