@@ -260,7 +260,7 @@ struct Last {
 /// The files that hold an entity (or the home page), by name.
 type EntityFiles = rustc_hash::FxHashMap<String, EntityFile>;
 
-/// What a file holds.
+/// What a file holds: an entity of a kind, to parse.
 #[derive(Clone, Debug)]
 struct EntityFile {
     file: FileId,
@@ -611,15 +611,6 @@ fn parse_cached<T: Clone + Send + Sync + 'static>(
     absorb(cache, sources, sink, parsed)
 }
 
-/// An entity file to parse, found by the walk.
-struct Task {
-    kind: Kind,
-    id: String,
-    file: FileId,
-    /// A `.md` file (the others are YAML).
-    markdown: bool,
-}
-
 /// One parsed entity file, of any kind.
 enum Loaded {
     Page(Parsed<Page>),
@@ -632,17 +623,13 @@ enum Loaded {
     Calendar(Parsed<Calendar>),
 }
 
-fn parse_task(cache: &LoadCache, sources: &SourceMap, t: &Task) -> Loaded {
-    /// A Markdown file with front matter, or a YAML file.
+fn parse_task(cache: &LoadCache, sources: &SourceMap, t: &EntityFile) -> Loaded {
     fn entity<T: DeserializeOwned + Default + Clone + Send + Sync + 'static>(
         cache: &LoadCache,
         sources: &SourceMap,
-        t: &Task,
+        t: &EntityFile,
     ) -> Parsed<T> {
-        parse_one(cache, sources, t.file, |sink| match t.markdown {
-            true => parse_md_entity(sources, t.file, t.id.clone(), sink, false),
-            false => parse_yaml_entity(sources, t.file, t.id.clone(), sink),
-        })
+        parse_one(cache, sources, t.file, |sink| parse_file(sources, t, sink))
     }
     match t.kind {
         Kind::Page => Loaded::Page(entity(cache, sources, t)),
@@ -704,7 +691,7 @@ fn load_walked(
     }
     // First file seen for each (kind, id), to name both in a duplicate-id.
     let mut seen: rustc_hash::FxHashMap<(Kind, String), FileId> = Default::default();
-    let mut tasks: Vec<Task> = Vec::new();
+    let mut tasks: Vec<EntityFile> = Vec::new();
     let files = match cache.same_files(root) {
         Some(files) => files,
         None => {
@@ -769,19 +756,19 @@ fn load_walked(
             if first.as_deref() == Some("index.md") {
                 if let Some(file) = read_source_cached(&mut pb.sources, root, path, sink, cache, pre.take())?
                 {
+                    let f = EntityFile {
+                        file,
+                        kind: Kind::Page,
+                        id: "index".into(),
+                        markdown: true,
+                        index: true,
+                    };
+                    pb.index = parse_cached(cache, &pb.sources, file, sink, |sink| {
+                        parse_file(&pb.sources, &f, sink)
+                    });
                     if let Some(files) = entity_files.as_deref_mut() {
-                        let f = EntityFile {
-                            file,
-                            kind: Kind::Page,
-                            id: "index".into(),
-                            markdown: true,
-                            index: true,
-                        };
                         files.insert(pb.sources.get(file).name.clone(), f);
                     }
-                    pb.index = parse_cached(cache, &pb.sources, file, sink, |sink| {
-                        parse_md_entity::<Page>(&pb.sources, file, "index".into(), sink, true)
-                    });
                 }
             } else if text_file {
                 ignored(
@@ -859,22 +846,17 @@ fn load_walked(
             continue;
         }
         seen.insert((kind, stem.clone()), file);
-        if let Some(files) = entity_files.as_deref_mut() {
-            let f = EntityFile {
-                file,
-                kind,
-                id: stem.clone(),
-                markdown: ext == "md",
-                index: false,
-            };
-            files.insert(pb.sources.get(file).name.clone(), f);
-        }
-        tasks.push(Task {
+        let task = EntityFile {
+            file,
             kind,
             id: stem,
-            file,
             markdown: ext == "md",
-        });
+            index: false,
+        };
+        if let Some(files) = entity_files.as_deref_mut() {
+            files.insert(pb.sources.get(file).name.clone(), task.clone());
+        }
+        tasks.push(task);
     }
     // Parsing is the costly part: files are parsed in parallel, then
     // recorded in the walk's order.
