@@ -720,7 +720,7 @@ fn load_walked(
     };
     // Files are read in parallel, ahead of the bookkeeping below, which
     // must run in the walk's order.
-    let mut texts: Vec<Option<anyhow::Result<FileText>>> = crate::timings::step("read", || {
+    let mut texts: Vec<Option<ReadAhead>> = crate::timings::step("read", || {
         files
             .par_iter()
             .map(|path| {
@@ -728,10 +728,7 @@ fn load_walked(
                     .extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(content_file);
-                text_file.then(|| match cache.cached_text(root, path) {
-                    Some(text) => Ok(FileText::Utf8(text)),
-                    None => read_text(path),
-                })
+                text_file.then(|| read_named(root, path, cache))
             })
             .collect()
     });
@@ -908,7 +905,7 @@ fn ignored(
     sources: &mut SourceMap,
     root: &Path,
     path: &Path,
-    pre: Option<anyhow::Result<FileText>>,
+    pre: Option<ReadAhead>,
     sink: &mut Sink,
     help: String,
 ) -> anyhow::Result<()> {
@@ -1034,20 +1031,32 @@ impl LoadCache {
             .then(|| walked.clone())
     }
 
-    /// The text of a file the cache is told did not change (`serve` knows
-    /// which files its watcher saw change).
-    fn cached_text(&self, root: &Path, path: &Path) -> Option<Arc<str>> {
+    /// The text of a file (by name) the cache is told did not change
+    /// (`serve` knows which files its watcher saw change).
+    fn cached_text(&self, name: &str) -> Option<Arc<str>> {
         let changed = self.changed.as_ref()?;
-        let name = name_of(below(path, root).unwrap_or(path));
-        if changed.contains(&name) {
+        if changed.contains(name) {
             return None;
         }
-        self.files.get(&name).map(|c| c.text.clone())
+        self.files.get(name).map(|c| c.text.clone())
     }
 }
 
+/// A file's name (as the loader names files) and its text, read.
+type ReadAhead = (String, anyhow::Result<FileText>);
+
+/// Names the file at `path` and takes its text from `cache`, or reads it.
+fn read_named(root: &Path, path: &Path, cache: &LoadCache) -> ReadAhead {
+    let name = name_of(below(path, root).unwrap_or(path));
+    let text = match cache.cached_text(&name) {
+        Some(text) => Ok(FileText::Utf8(text)),
+        None => read_text(path),
+    };
+    (name, text)
+}
+
 /// Reads a file into the source map, or takes its text from `cache`, or
-/// from `pre` when it was read ahead. A file that is not UTF-8 is kept (as
+/// from `pre` when it was named and read ahead. A file that is not UTF-8 is kept (as
 /// lossy text, for positions) and reported; `None` means it cannot be used.
 fn read_source_cached(
     sources: &mut SourceMap,
@@ -1055,16 +1064,10 @@ fn read_source_cached(
     path: &Path,
     sink: &mut Sink,
     cache: &LoadCache,
-    pre: Option<anyhow::Result<FileText>>,
+    pre: Option<ReadAhead>,
 ) -> anyhow::Result<Option<FileId>> {
-    let name = name_of(below(path, root).unwrap_or(path));
-    let read = match pre {
-        Some(read) => read?,
-        None => match cache.cached_text(root, path) {
-            Some(text) => FileText::Utf8(text),
-            None => read_text(path)?,
-        },
-    };
+    let (name, read) = pre.unwrap_or_else(|| read_named(root, path, cache));
+    let read = read?;
     match read {
         FileText::Utf8(text) => Ok(Some(sources.add(SourceFile::new(name, path.to_path_buf(), text)))),
         FileText::Missing => Ok(None),
