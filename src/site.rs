@@ -83,40 +83,6 @@ struct WriterState {
     committed: bool,
 }
 
-impl WriterState {
-    /// Makes `dir` (inside `out`) and the folders above it, refusing any
-    /// that is a symbolic link, so that nothing can be written outside
-    /// `out` whatever it contains. Each folder is looked at once per build.
-    fn make_folder(&mut self, out: &Path, dir: &Path) -> anyhow::Result<()> {
-        if self.folders.contains(dir) {
-            return Ok(());
-        }
-        let cannot = || format!("cannot create {}", dir.display());
-        match dir.parent() {
-            Some(parent) if dir != out && dir.starts_with(out) => {
-                self.make_folder(out, parent)?;
-                match std::fs::symlink_metadata(dir) {
-                    Ok(m) if m.file_type().is_symlink() => {
-                        bail!("refusing to write through the symbolic link {}", dir.display())
-                    }
-                    Ok(m) if m.is_dir() => {}
-                    Ok(_) => bail!("{}: a file is in the way", cannot()),
-                    Err(_) => match std::fs::create_dir(dir) {
-                        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                            return Err(e).with_context(cannot);
-                        }
-                        _ => {}
-                    },
-                }
-            }
-            // The output folder itself may be anything the user chose.
-            _ => std::fs::create_dir_all(dir).with_context(cannot)?,
-        }
-        self.folders.insert(dir.to_path_buf());
-        Ok(())
-    }
-}
-
 impl Writer {
     pub fn new(out: &Path) -> Writer {
         let (root, fresh) = match new_folder_beside(out) {
@@ -161,19 +127,63 @@ impl Writer {
         std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))
     }
 
+    /// Makes `dir` (inside the root) and the folders above it, refusing any
+    /// that is a symbolic link, so that nothing can be written outside the
+    /// output folder whatever it contains. Each folder is looked at once
+    /// per build, outside the lock, and noted only once it is there, so a
+    /// thread that finds it noted can write into it. In a new folder, where
+    /// nothing but this build makes entries, a folder is made without
+    /// looking first.
+    fn make_folder(&self, dir: &Path) -> anyhow::Result<()> {
+        if self.state().folders.contains(dir) {
+            return Ok(());
+        }
+        let cannot = || format!("cannot create {}", dir.display());
+        // A folder that is there must be a folder, not a link to one.
+        let judge = |found: std::io::Result<std::fs::Metadata>| -> anyhow::Result<()> {
+            match found {
+                Ok(m) if m.file_type().is_symlink() => {
+                    bail!("refusing to write through the symbolic link {}", dir.display())
+                }
+                Ok(m) if m.is_dir() => Ok(()),
+                Ok(_) => bail!("{}: a file is in the way", cannot()),
+                Err(e) => Err(e).with_context(cannot),
+            }
+        };
+        match dir.parent() {
+            Some(parent) if dir != self.root && dir.starts_with(&self.root) => {
+                self.make_folder(parent)?;
+                let found = (!self.fresh)
+                    .then(|| std::fs::symlink_metadata(dir).ok())
+                    .flatten();
+                match found {
+                    Some(m) => judge(Ok(m))?,
+                    None => match std::fs::create_dir(dir) {
+                        Ok(()) => {}
+                        // Made meanwhile by another thread, or there already.
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                            judge(std::fs::symlink_metadata(dir))?
+                        }
+                        Err(e) => return Err(e).with_context(cannot),
+                    },
+                }
+            }
+            // The output folder itself may be anything the user chose.
+            _ => std::fs::create_dir_all(dir).with_context(cannot)?,
+        }
+        self.state().folders.insert(dir.to_path_buf());
+        Ok(())
+    }
+
     /// Claims `rel` for this build and makes its folder: the target path,
     /// the temporary path beside it, and what is in place.
     fn prepare(&self, rel: &str) -> anyhow::Result<(PathBuf, PathBuf, Option<std::fs::Metadata>)> {
         let path = safe_join(&self.root, rel)?;
         let dir = path.parent().expect("inside out");
-        {
-            let mut state = self.state();
-            if !state.files.insert(rel.to_owned()) {
-                bail!("two outputs for `{rel}`");
-            }
-            // Made under the lock, so two threads never race on a folder.
-            state.make_folder(&self.root, dir)?;
+        if !self.state().files.insert(rel.to_owned()) {
+            bail!("two outputs for `{rel}`");
         }
+        self.make_folder(dir)?;
         if self.fresh {
             // Nothing is in place yet.
             return Ok((path.clone(), path, None));
