@@ -91,6 +91,11 @@ pub fn expand(rule: &str, start: Start<'_>, until: DateTime, limit: u16) -> Vec<
         Start::Local(dt, tz) => (format!("DTSTART;TZID={tz}:{}", ical(dt)), dt),
         Start::Utc(dt) => (format!("DTSTART:{}Z", ical(dt)), dt),
     };
+    // The rule library panics on some text that is not a rule (non-ASCII
+    // in a weekday): only well-formed parts reach it.
+    if rule.contains([':', '\n']) || syntax(rule).is_err() {
+        return vec![first];
+    }
     let Ok(set) = format!("{dtstart}\nRRULE:{rule}").parse::<RRuleSet>() else {
         return vec![first];
     };
@@ -142,6 +147,22 @@ mod tests {
 
     fn local(rule: &str, dt: DateTime) -> Result<(), String> {
         check(rule, Start::Local(dt, "Europe/Berlin"))
+    }
+
+    /// Found by the `rrule` fuzz target: the rule library panicked on a
+    /// weekday with a non-ASCII character in it.
+    #[test]
+    fn a_rule_that_is_not_ascii_expands_to_its_start_only() {
+        let start = datetime(2026, 1, 7, 0, 0, 0, 0);
+        let rule = "FREQ=WEEKLY;BYDAY=SU\u{523}A";
+        let until = datetime(2027, 1, 1, 0, 0, 0, 0);
+        assert_eq!(
+            expand(rule, Start::Local(start, "Europe/Berlin"), until, 10),
+            vec![start]
+        );
+        assert_eq!(expand(rule, Start::Utc(start), until, 10), vec![start]);
+        assert!(local(rule, start).is_err());
+        assert!(check_unanchored(rule).is_err());
     }
 
     #[test]
