@@ -248,13 +248,7 @@ impl<'a> Graph<'a> {
     }
 
     pub fn period(&self, p: &RawPeriod) -> Option<Period> {
-        match p {
-            RawPeriod::Name(n) => Period::parse(n).ok(),
-            RawPeriod::Range { start, end } => Some(Period::Range(
-                parse_date(&start.value.0).ok()?,
-                parse_date(&end.value.0).ok()?,
-            )),
-        }
+        period_of(p)
     }
 
     pub fn goal_period(&self, goal: &Goal) -> Option<Period> {
@@ -262,48 +256,7 @@ impl<'a> Graph<'a> {
     }
 
     fn compute_horizon(&self) -> DateRange {
-        let r = self.raw;
-        if let Some(h) = r.settings.as_ref().and_then(|s| s.data.horizon.as_ref())
-            && let (Ok(s), Ok(e)) = (
-                parse_date(&h.value.start.value.0),
-                parse_date(&h.value.end.value.0),
-            )
-        {
-            return DateRange { start: s, end: e };
-        }
-        let mut ranges: Vec<DateRange> = Vec::new();
-        for g in &r.goals {
-            if let Some(p) = self.goal_period(&g.data) {
-                ranges.push(p.range(self.fy_start));
-            }
-        }
-        for b in &r.budgets {
-            if let Some(p) = b.data.period.as_ref().and_then(|p| self.period(&p.value)) {
-                ranges.push(p.range(self.fy_start));
-            }
-        }
-        for c in &r.campaigns {
-            let s = c.data.start.as_ref().and_then(|d| parse_date(&d.value.0).ok());
-            let e = c.data.end.as_ref().and_then(|d| parse_date(&d.value.0).ok());
-            if let (Some(s), Some(e)) = (s, e) {
-                ranges.push(DateRange { start: s, end: e });
-            }
-        }
-        match (
-            ranges.iter().map(|r| r.start).min(),
-            ranges.iter().map(|r| r.end).max(),
-        ) {
-            (Some(start), Some(end)) => DateRange { start, end },
-            _ => {
-                // The fiscal year holding today.
-                let fy = if self.fy_start == 1 || (self.today.month() as u8) < self.fy_start {
-                    self.today.year()
-                } else {
-                    self.today.year() + 1
-                };
-                Period::FiscalYear(fy).range(self.fy_start)
-            }
-        }
+        horizon(self.raw, self.today, self.fy_start)
     }
 
     /// `last` (backlinks of the same entities) without the edges from the
@@ -596,7 +549,7 @@ impl<'a> Graph<'a> {
                 recurrence::Start::Local(start, tz)
             };
             let dates = match &v.repeat {
-                Some(rule) => recurrence::expand(&rule.value, anchor, until, 2000),
+                Some(rule) => recurrence::expand(&rule.value, anchor, until, crate::limits::MAX_OCCURRENCES),
                 None => vec![start],
             };
             // An all-day event of several days is on each of them.
@@ -634,6 +587,64 @@ impl<'a> Graph<'a> {
         }
         out.sort();
         out
+    }
+}
+
+/// A period as written, when it parses.
+pub fn period_of(p: &RawPeriod) -> Option<Period> {
+    match p {
+        RawPeriod::Name(n) => Period::parse(n).ok(),
+        RawPeriod::Range { start, end } => Some(Period::Range(
+            parse_date(&start.value.0).ok()?,
+            parse_date(&end.value.0).ok()?,
+        )),
+    }
+}
+
+/// The dates the schedule covers: `horizon:` from the settings, else the
+/// span of every goal, budget and campaign, else the fiscal year holding
+/// `today`.
+pub fn horizon(r: &RawPlaybook, today: Date, fy_start: u8) -> DateRange {
+    if let Some(h) = r.settings.as_ref().and_then(|s| s.data.horizon.as_ref())
+        && let (Ok(s), Ok(e)) = (
+            parse_date(&h.value.start.value.0),
+            parse_date(&h.value.end.value.0),
+        )
+    {
+        return DateRange { start: s, end: e };
+    }
+    let mut ranges: Vec<DateRange> = Vec::new();
+    for g in &r.goals {
+        if let Some(p) = g.data.period.as_ref().and_then(|p| period_of(&p.value)) {
+            ranges.push(p.range(fy_start));
+        }
+    }
+    for b in &r.budgets {
+        if let Some(p) = b.data.period.as_ref().and_then(|p| period_of(&p.value)) {
+            ranges.push(p.range(fy_start));
+        }
+    }
+    for c in &r.campaigns {
+        let s = c.data.start.as_ref().and_then(|d| parse_date(&d.value.0).ok());
+        let e = c.data.end.as_ref().and_then(|d| parse_date(&d.value.0).ok());
+        if let (Some(s), Some(e)) = (s, e) {
+            ranges.push(DateRange { start: s, end: e });
+        }
+    }
+    match (
+        ranges.iter().map(|r| r.start).min(),
+        ranges.iter().map(|r| r.end).max(),
+    ) {
+        (Some(start), Some(end)) => DateRange { start, end },
+        _ => {
+            // The fiscal year holding today.
+            let fy = if fy_start == 1 || (today.month() as u8) < fy_start {
+                today.year()
+            } else {
+                today.year() + 1
+            };
+            Period::FiscalYear(fy).range(fy_start)
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod diag;
 pub mod embedded;
 pub mod graph;
+pub mod limits;
 pub mod links;
 pub mod load;
 pub mod model;

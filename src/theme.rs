@@ -37,7 +37,19 @@ impl Theme {
                 statics.insert(s.to_owned(), bytes.to_vec());
             }
         }
+        // A theme is a folder of `themes/`, neither a path elsewhere nor a link.
+        if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+            anyhow::bail!("the theme `{name}` is not the name of a folder in `themes/`");
+        }
         let theme_dir = root.join("themes").join(name);
+        for dir in [root.join("themes"), theme_dir.clone()] {
+            if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+                anyhow::bail!(
+                    "refusing to read {}: it is a symbolic link, which could point outside the playbook",
+                    dir.display()
+                );
+            }
+        }
         read_dir_into(&theme_dir.join("templates"), &mut templates, |b| {
             String::from_utf8_lossy(&b).into_owned()
         })?;
@@ -73,14 +85,20 @@ pub fn template_error(e: &tera::Error) -> String {
 
 /// Reads every file under `dir` (if it exists) into `map`, keyed by its
 /// path relative to `dir`, replacing entries of the same name. Symbolic
-/// links are not followed.
+/// links are not followed, and `dir` itself may not be one.
 fn read_dir_into<T>(
     dir: &Path,
     map: &mut BTreeMap<String, T>,
     convert: impl Fn(Vec<u8>) -> T,
 ) -> anyhow::Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        // A walk follows the folder it starts from: not when it is a link.
+        Ok(m) if m.file_type().is_symlink() => anyhow::bail!(
+            "refusing to read {}: it is a symbolic link, which could point outside the playbook",
+            dir.display()
+        ),
+        _ => return Ok(()),
     }
     for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;

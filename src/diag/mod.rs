@@ -74,7 +74,9 @@ codes! {
     PublishedInFuture = "published-in-future", Error, "a post marked `published` is dated after today";
     ScheduledWithoutTime = "scheduled-without-time", Error, "a `scheduled` post has a date but no time";
     OverlappingResponsibility = "overlapping-responsibility", Error, "a topic is both a responsibility of a role and routed away by it";
-    IgnoredFile = "ignored-file", Warning, "a Markdown or YAML file under `content/` that playbook does not read";
+    IgnoredFile = "ignored-file", Warning, "a Markdown or YAML file under `content/` that playbook does not read, or a symbolic link there";
+    LimitExceeded = "limit-exceeded", Error, "a file, a YAML document or raw HTML beyond a resource limit (size, count, aliases, nesting)";
+    TooManyOccurrences = "too-many-occurrences", Warning, "an event repeats more often within the horizon than the site shows";
 }
 
 /// One problem found in the playbook.

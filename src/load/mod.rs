@@ -5,6 +5,7 @@
 pub mod frontmatter;
 
 use crate::diag::{Code, Diagnostic, Sink, suggest};
+use crate::limits;
 use crate::model::budget::Budget;
 use crate::model::calendar::Calendar;
 use crate::model::content::{Campaign, Goal, Metric, Page, Persona};
@@ -237,8 +238,8 @@ pub struct LoadCache {
     pub body_only: std::collections::HashSet<String>,
     /// How many files the last load parsed (the others it took from here).
     pub parsed: usize,
-    /// The files the last walk of `content/` found, in its order.
-    walked: Option<Arc<Vec<PathBuf>>>,
+    /// What the last walk of `content/` found.
+    walked: Option<Arc<Walk>>,
     /// The playbook of the last load, kept whole: when only files holding
     /// entities change, the next load replaces those entities in it.
     last: Option<Last>,
@@ -686,8 +687,13 @@ fn load_walked(
         });
     }
     let content = root.join("content");
-    if !content.is_dir() {
-        return Ok(pb);
+    match std::fs::symlink_metadata(&content) {
+        Ok(m) if m.is_dir() => {}
+        Ok(m) if m.file_type().is_symlink() => {
+            skipped_link(&mut pb.sources, root, &content, sink);
+            return Ok(pb);
+        }
+        _ => return Ok(pb),
     }
     // First file seen for each (kind, id), to name both in a duplicate-id.
     let mut seen: rustc_hash::FxHashMap<(Kind, String), FileId> = Default::default();
@@ -700,16 +706,18 @@ fn load_walked(
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
-            let files = crate::timings::step("walk", || -> anyhow::Result<Vec<PathBuf>> {
-                let mut files = Vec::new();
+            let files = crate::timings::step("walk", || -> anyhow::Result<Walk> {
+                let mut walk = Walk::default();
                 for entry in walker {
                     let entry =
                         entry.map_err(|err| anyhow::anyhow!("cannot read {}: {err}", content.display()))?;
                     if entry.file_type().is_file() {
-                        files.push(entry.into_path());
+                        walk.files.push(entry.into_path());
+                    } else if entry.file_type().is_symlink() {
+                        walk.links.push(entry.into_path());
                     }
                 }
-                Ok(files)
+                Ok(walk)
             })?;
             let files = Arc::new(files);
             if !cache.disabled {
@@ -718,6 +726,34 @@ fn load_walked(
             files
         }
     };
+    let is_content = |p: &PathBuf| p.extension().and_then(|e| e.to_str()).is_some_and(content_file);
+    if let Some(over) = files
+        .files
+        .iter()
+        .filter(|p| is_content(p))
+        .nth(limits::MAX_CONTENT_FILES)
+    {
+        let total = files.files.iter().filter(|p| is_content(p)).count();
+        let name = name_of(below(over, root).unwrap_or(over));
+        let file = pb.sources.add(SourceFile::new(name, over.clone(), ""));
+        sink.push(
+            Diagnostic::new(
+                Code::LimitExceeded,
+                Loc::file_start(file),
+                format!(
+                    "`content/` holds {} Markdown and YAML files, over the limit of {}; none of them is read",
+                    limits::count(total as u64),
+                    limits::count(limits::MAX_CONTENT_FILES as u64)
+                ),
+            )
+            .help("this is the first file over the limit; keep generated or copied files out of `content/`"),
+        );
+        return Ok(pb);
+    }
+    for link in &files.links {
+        skipped_link(&mut pb.sources, root, link, sink);
+    }
+    let files = &files.files;
     // Files are read in parallel, ahead of the bookkeeping below, which
     // must run in the walk's order.
     let mut texts: Vec<Option<ReadAhead>> = crate::timings::step("read", || {
@@ -900,6 +936,29 @@ fn content_file(ext: &str) -> bool {
         .any(|e| ext.eq_ignore_ascii_case(e))
 }
 
+/// What a walk of `content/` finds, in its order.
+#[derive(Debug, Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    /// Symbolic links, which are not followed.
+    links: Vec<PathBuf>,
+}
+
+/// Reports a symbolic link under (or as) `content/`: it is not followed,
+/// whether it points inside the playbook, outside it or at itself.
+fn skipped_link(sources: &mut SourceMap, root: &Path, path: &Path, sink: &mut Sink) {
+    let name = name_of(below(path, root).unwrap_or(path));
+    let file = sources.add(SourceFile::new(name, path.to_path_buf(), ""));
+    sink.push(
+        Diagnostic::new(
+            Code::IgnoredFile,
+            Loc::file_start(file),
+            "this is a symbolic link, which is not followed",
+        )
+        .help("a link could point outside the playbook; put the file or folder itself here"),
+    );
+}
+
 /// Reports a content file that is not read (wrong folder or extension).
 fn ignored(
     sources: &mut SourceMap,
@@ -1001,14 +1060,31 @@ enum FileText {
     Lossy(String, usize),
     /// Gone since the walk saw it.
     Missing,
+    /// Over [`limits::MAX_FILE_BYTES`] (this many bytes or more): not read.
+    TooLarge(u64),
 }
 
 fn read_text(path: &Path) -> anyhow::Result<FileText> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    use std::io::Read;
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {}: {e}", path.display());
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileText::Missing),
-        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+        Err(e) => return Err(cannot(e)),
     };
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len > limits::MAX_FILE_BYTES {
+        return Ok(FileText::TooLarge(len));
+    }
+    // Never more than the limit, even from a file that grows meanwhile.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    (&mut file)
+        .take(limits::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Ok(FileText::TooLarge(bytes.len() as u64));
+    }
     Ok(match String::from_utf8(bytes) {
         Ok(text) => FileText::Utf8(text.into()),
         Err(err) => {
@@ -1022,7 +1098,7 @@ impl LoadCache {
     /// The files of the last walk, when the watcher's changes cannot have
     /// changed which files there are: every changed file was read last
     /// time and is still there (an edit, not a file made, moved or removed).
-    fn same_files(&self, root: &Path) -> Option<Arc<Vec<PathBuf>>> {
+    fn same_files(&self, root: &Path) -> Option<Arc<Walk>> {
         let changed = self.changed.as_ref()?;
         let walked = self.walked.as_ref()?;
         changed
@@ -1071,6 +1147,22 @@ fn read_source_cached(
     match read {
         FileText::Utf8(text) => Ok(Some(sources.add(SourceFile::new(name, path.to_path_buf(), text)))),
         FileText::Missing => Ok(None),
+        FileText::TooLarge(bytes) => {
+            let file = sources.add(SourceFile::new(name, path.to_path_buf(), ""));
+            sink.push(
+                Diagnostic::new(
+                    Code::LimitExceeded,
+                    Loc::file_start(file),
+                    format!(
+                        "this file is {}, over the limit of {} for a content file; it is not read",
+                        limits::size(bytes),
+                        limits::size(limits::MAX_FILE_BYTES)
+                    ),
+                )
+                .help("split the text into several files; images, videos and downloads go in `static/`"),
+            );
+            Ok(None)
+        }
         FileText::Lossy(text, valid) => {
             let file = sources.add(SourceFile::new(name, path.to_path_buf(), text));
             sink.push(
@@ -1084,6 +1176,32 @@ fn read_source_cached(
             Ok(None)
         }
     }
+}
+
+/// The `@kind/id` links of the body at `body` in `text`; raw HTML nested
+/// too deep is reported.
+fn body_links(text: &str, body: Range<usize>, file: FileId, sink: &mut Sink) -> Vec<(String, Range<usize>)> {
+    let scan = crate::links::scan(&text[body.clone()]);
+    if let Some(at) = scan.too_deep {
+        sink.push(html_too_deep(Loc::new(
+            file,
+            body.start + at.start..body.start + at.end,
+        )));
+    }
+    scan.links
+}
+
+/// Raw HTML holding more than [`limits::MAX_HTML_DEPTH`] elements open.
+pub fn html_too_deep(loc: Loc) -> Diagnostic {
+    Diagnostic::new(
+        Code::LimitExceeded,
+        loc,
+        format!(
+            "the raw HTML here holds more than {} elements open (opened and not yet closed)",
+            limits::MAX_HTML_DEPTH
+        ),
+    )
+    .help("close the elements it opens, or write the text in Markdown")
 }
 
 fn parse_md_entity<T: DeserializeOwned + Default>(
@@ -1102,7 +1220,7 @@ fn parse_md_entity<T: DeserializeOwned + Default>(
                 file,
                 base: split.yaml.start,
                 data,
-                links: crate::links::entity_links(&text[split.body.clone()]),
+                links: body_links(text, split.body.clone(), file, sink),
                 body: Some(split.body),
             })
         }
@@ -1112,7 +1230,7 @@ fn parse_md_entity<T: DeserializeOwned + Default>(
             base: 0,
             data: T::default(),
             body: Some(0..text.len()),
-            links: crate::links::entity_links(text),
+            links: body_links(text, 0..text.len(), file, sink),
         }),
         Err(frontmatter::SplitError::Missing) => {
             sink.push(
@@ -1155,12 +1273,19 @@ fn parse_yaml_entity<T: DeserializeOwned + Default>(
 }
 
 /// Options for every YAML document: YAML 1.2 core schema with only
-/// `true`/`false` booleans, duplicate keys refused, alias expansion bounded.
+/// `true`/`false` booleans, duplicate keys refused, expansion by aliases
+/// and nesting bounded (see [`limits`]).
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+        budget: serde_saphyr::budget! {
+            max_nodes: limits::MAX_YAML_NODES,
+            max_aliases: limits::MAX_YAML_ALIASES,
+            max_depth: limits::MAX_YAML_DEPTH,
+            flow_nesting_limit: limits::MAX_YAML_DEPTH,
+        },
     }
 }
 
@@ -1182,6 +1307,11 @@ pub fn parse_yaml<T: DeserializeOwned + Default>(
         Ok(v) => Some(v),
         Err(err) => {
             let first = yaml_error(&err, yaml, file, base);
+            // Past a limit, reading the document again would only meet it again.
+            if first.code == Code::LimitExceeded {
+                sink.push(first);
+                return None;
+            }
             let data = more_problems::<T>(yaml, &first, file, base, sink);
             sink.push(first);
             data
@@ -1313,7 +1443,42 @@ fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) 
         })
         .unwrap_or(0..0);
     let loc = Loc::new(file, base + span.start..base + span.end);
-    match err {
+    // Limits hold wherever they are met, inside an alias's replay too.
+    let mut inner = err.without_snippet();
+    while let E::AliasError { error, .. } = inner {
+        inner = error.without_snippet();
+    }
+    if let E::ExternalMessage { msg, .. } = inner
+        && msg == "recursion limit exceeded"
+    {
+        return too_deep(loc);
+    }
+    match inner {
+        E::Budget { breach, .. } => {
+            use serde_saphyr::budget::BudgetBreach as B;
+            let (message, help) = match breach {
+                B::Nodes { .. } => (
+                    format!(
+                        "this YAML expands to more than {} values; aliases repeat what their anchor holds",
+                        limits::count(limits::MAX_YAML_NODES as u64)
+                    ),
+                    "write the values out, or refer to them with fewer aliases",
+                ),
+                B::Aliases { .. } => (
+                    format!(
+                        "this YAML uses more than {} aliases (`*name`)",
+                        limits::count(limits::MAX_YAML_ALIASES as u64)
+                    ),
+                    "write the values out, or refer to them with fewer aliases",
+                ),
+                B::Depth { .. } => return too_deep(loc),
+                other => (
+                    format!("this YAML is beyond a limit of the YAML reader ({other:?})"),
+                    "make the document smaller or simpler",
+                ),
+            };
+            Diagnostic::new(Code::LimitExceeded, loc, message).help(help)
+        }
         E::SerdeUnknownField { field, expected, .. } => {
             let mut keys: Vec<&str> = expected.to_vec();
             keys.sort_unstable();
@@ -1370,6 +1535,20 @@ fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) 
 }
 
 /// The library's message without its trailing position (we print our own).
+/// YAML nested beyond [`limits::MAX_YAML_DEPTH`], as the parser or the
+/// reader's budget finds it.
+fn too_deep(loc: Loc) -> Diagnostic {
+    Diagnostic::new(
+        Code::LimitExceeded,
+        loc,
+        format!(
+            "this YAML nests mappings and lists more than {} levels deep",
+            limits::MAX_YAML_DEPTH
+        ),
+    )
+    .help("no field of a playbook needs that depth: flatten the value")
+}
+
 fn plain_message(err: &serde_saphyr::Error) -> String {
     let text = err.to_string();
     let text = match text.rfind(" at line ") {

@@ -3,6 +3,7 @@
 
 use super::{Ctx, recurrence, strategy};
 use crate::diag::{Code, Diagnostic};
+use crate::limits;
 use crate::load::{Entity, Kind};
 use crate::model::Located;
 use crate::model::calendar::{Calendar, Event, EventType, Status};
@@ -53,12 +54,17 @@ pub fn parse_datetime(s: &str) -> Result<When, String> {
 
 pub fn check(cx: &mut Ctx) {
     let pb = cx.pb;
+    if pb.calendars.is_empty() {
+        return;
+    }
+    // Where the site's schedule ends: recurring events are shown up to it.
+    let end = crate::graph::horizon(pb, cx.opts.today, cx.settings.fy_start).end;
     for e in &pb.calendars {
-        calendar(cx, e);
+        calendar(cx, e, end);
     }
 }
 
-fn calendar(cx: &mut Ctx, e: &Entity<Calendar>) {
+fn calendar(cx: &mut Ctx, e: &Entity<Calendar>, end: Date) {
     let c = &e.data;
     cx.require(
         e.start(),
@@ -76,7 +82,7 @@ fn calendar(cx: &mut Ctx, e: &Entity<Calendar>) {
     let Some(events) = &c.events else { return };
     let mut ids: BTreeMap<String, ()> = BTreeMap::new();
     for ev in &events.value {
-        event(cx, e, ev, &tz, &tz_name, &mut ids);
+        event(cx, e, ev, (&tz, &tz_name), &mut ids, end);
     }
 }
 
@@ -84,9 +90,9 @@ fn event(
     cx: &mut Ctx,
     e: &Entity<Calendar>,
     ev: &Located<Event>,
-    tz: &TimeZone,
-    tz_name: &str,
+    (tz, tz_name): (&TimeZone, &str),
     ids: &mut BTreeMap<String, ()>,
+    end: Date,
 ) {
     let v = &ev.value;
     cx.require(
@@ -195,13 +201,26 @@ fn event(
             )),
             (None, None) => None,
         };
-        if let Some(anchor) = anchor
-            && let Err(msg) = recurrence::check(&rule.value, anchor)
-        {
-            cx.push(
+        let until = end.to_datetime(jiff::civil::Time::constant(23, 59, 59, 0));
+        match anchor.map(|a| (a, recurrence::check(&rule.value, a))) {
+            Some((_, Err(msg))) => cx.push(
                 Diagnostic::new(Code::InvalidRecurrence, e.loc(&rule.span), msg)
                     .help("`repeat` is an RFC 5545 RRULE whose first occurrence is the event's own start, e.g. `FREQ=WEEKLY;BYDAY=MO` starting on a Monday"),
-            );
+            ),
+            Some((a, Ok(()))) if recurrence::more_than(&rule.value, a, until, limits::MAX_OCCURRENCES) => {
+                let most = limits::count(limits::MAX_OCCURRENCES.into());
+                cx.push(
+                    Diagnostic::new(
+                        Code::TooManyOccurrences,
+                        e.loc(&rule.span),
+                        format!(
+                            "this event repeats more than {most} times from its start to the end of the schedule ({end}); the site shows the first {most}"
+                        ),
+                    )
+                    .help("repeat it less often, or end the rule with COUNT or UNTIL; `horizon:` in playbook.yaml sets the dates the schedule covers"),
+                );
+            }
+            _ => {}
         }
     }
     for x in &v.except {

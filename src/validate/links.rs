@@ -99,7 +99,14 @@ fn description<T>(cx: &mut Ctx, e: &Entity<T>, d: Option<&Located<String>>, visi
     let source = &cx.pb.sources.get(e.file).text;
     let span = e.base + d.span.start..(e.base + d.span.end).min(source.len());
     let region = source.get(span.clone()).unwrap_or("");
-    for (dest, _) in entity_links(&d.value) {
+    let scan = crate::links::scan(&d.value);
+    if scan.too_deep.is_some() {
+        cx.push(crate::load::html_too_deep(crate::source::Loc::new(
+            e.file,
+            span.clone(),
+        )));
+    }
+    for (dest, _) in scan.links {
         let at = region
             .find(&dest)
             .map_or(span.clone(), |i| span.start + i..span.start + i + dest.len());

@@ -100,7 +100,9 @@ pub fn expand(rule: &str, start: Start<'_>, until: DateTime, limit: u16) -> Vec<
         return vec![first];
     };
     let mut out = Vec::new();
-    for occurrence in set.into_iter().take(usize::from(limit)) {
+    // With the library's loop limit: a rule whose positions never match
+    // (`BYSETPOS=23` of a few weekdays a month) would search forever.
+    for occurrence in set.limit().into_iter().take(usize::from(limit)) {
         let naive = occurrence.naive_local();
         let text = naive.format("%Y-%m-%dT%H:%M:%S").to_string();
         let Ok(dt) = text.parse::<DateTime>() else { break };
@@ -110,6 +112,59 @@ pub fn expand(rule: &str, start: Start<'_>, until: DateTime, limit: u16) -> Vec<
         out.push(dt);
     }
     out
+}
+
+/// Whether `rule` from `start` has more than `limit` occurrences up to
+/// `until`. A bound from the rule's parts settles most rules without
+/// expanding them; the others are expanded, to one past the limit.
+pub fn more_than(rule: &str, start: Start<'_>, until: DateTime, limit: u16) -> bool {
+    let first = match start {
+        Start::Local(dt, _) | Start::Utc(dt) => dt,
+    };
+    let days = first
+        .date()
+        .until(until.date())
+        .map_or(0, |s| s.get_days().max(0)) as u64
+        + 1;
+    let mut unit = 86_400u64;
+    let mut per_unit = 1u64;
+    let (mut interval, mut count) = (1u64, u64::MAX);
+    let mut fine = [1u64; 3];
+    for part in rule.split(';') {
+        let (key, value) = part.split_once('=').unwrap_or((part, ""));
+        let values = value.split(',').count() as u64;
+        match key {
+            // Periods of the frequency, and at most how many occurrences
+            // each can hold (one per second, minute or hour it names).
+            "FREQ" => {
+                (unit, per_unit) = match value {
+                    "SECONDLY" => (1, 1),
+                    "MINUTELY" => (60, 1),
+                    "HOURLY" => (3_600, 1),
+                    "DAILY" => (86_400, 1),
+                    "WEEKLY" => (7 * 86_400, 7),
+                    "MONTHLY" => (28 * 86_400, 31),
+                    _ => (365 * 86_400, 366),
+                }
+            }
+            "INTERVAL" => interval = value.parse::<u64>().unwrap_or(1).max(1),
+            "COUNT" => count = value.parse().unwrap_or(u64::MAX),
+            "BYHOUR" => fine[0] = values,
+            "BYMINUTE" => fine[1] = values,
+            "BYSECOND" => fine[2] = values,
+            _ => {}
+        }
+    }
+    // Only the parts finer than the frequency multiply its occurrences.
+    let finer = match unit {
+        1 => 1,
+        60 => fine[2],
+        3_600 => fine[1] * fine[2],
+        _ => fine[0] * fine[1] * fine[2],
+    };
+    let periods = days * 86_400 / (unit * interval) + 1;
+    let bound = periods.saturating_mul(per_unit).saturating_mul(finer).min(count);
+    bound > u64::from(limit) && expand(rule, start, until, limit.saturating_add(1)).len() > usize::from(limit)
 }
 
 /// Checks a rule that has no start of its own (a responsibility's cadence).
@@ -163,6 +218,53 @@ mod tests {
         assert_eq!(expand(rule, Start::Utc(start), until, 10), vec![start]);
         assert!(local(rule, start).is_err());
         assert!(check_unanchored(rule).is_err());
+    }
+
+    /// Found by the `rrule` fuzz target: positions that no month has
+    /// (`BYSETPOS=23` of four weekdays) made the expansion search forever.
+    /// It now stops at the rule library's loop limit.
+    #[test]
+    fn a_rule_whose_positions_never_match_expands_in_bounded_time() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let start = datetime(2026, 9, 30, 7, 30, 0, 0);
+            let rule = "FREQ=MONTHLY;BYDAY=MO,TU,SU,THMO,FR;BYSETPOS=23";
+            let until = datetime(2029, 12, 31, 0, 0, 0, 0);
+            let _ = tx.send((
+                expand(rule, Start::Local(start, "Australia/Lord_Howe"), until, 500),
+                more_than(rule, Start::Utc(start), until, 10),
+            ));
+        });
+        let got = rx.recv_timeout(std::time::Duration::from_secs(60));
+        assert_eq!(got, Ok((Vec::new(), false)));
+    }
+
+    #[test]
+    fn rules_with_more_occurrences_than_the_limit_are_told_apart() {
+        let start = datetime(2026, 1, 1, 9, 0, 0, 0);
+        let until = datetime(2027, 12, 31, 23, 59, 59, 0);
+        let more = |rule: &str| more_than(rule, Start::Local(start, "Europe/Berlin"), until, 2000);
+        // Settled by the bound.
+        assert!(!more("FREQ=WEEKLY;BYDAY=TH"));
+        assert!(!more("FREQ=DAILY"));
+        assert!(!more("FREQ=SECONDLY;COUNT=2000"));
+        // Expanded.
+        assert!(more("FREQ=SECONDLY"));
+        assert!(more("FREQ=MINUTELY;INTERVAL=15"));
+        assert!(more("FREQ=DAILY;BYHOUR=9,12,15"));
+        assert!(!more("FREQ=HOURLY;UNTIL=20260301T000000Z"));
+        assert!(more("FREQ=HOURLY;UNTIL=20260401T000000Z"));
+        assert!(!more("FREQ=HOURLY;BYHOUR=9;BYMINUTE=0"));
+        // The bound never undercounts: every rule it settles has at most
+        // the limit.
+        for rule in [
+            "FREQ=DAILY",
+            "FREQ=MONTHLY;BYMONTHDAY=1,15",
+            "FREQ=YEARLY;BYYEARDAY=1,100,200",
+        ] {
+            let n = expand(rule, Start::Local(start, "Europe/Berlin"), until, 5000).len();
+            assert_eq!(more(rule), n > 2000, "{rule}: {n}");
+        }
     }
 
     #[test]

@@ -90,7 +90,10 @@ pub fn check(cx: &mut Ctx) {
     }
     if let Some(theme) = &s.theme
         && theme.value != "default"
-        && !cx.pb.root.join("themes").join(&theme.value).is_dir()
+        && (theme.value.is_empty()
+            || theme.value.contains(['/', '\\'])
+            || theme.value.starts_with('.')
+            || !cx.pb.root.join("themes").join(&theme.value).is_dir())
     {
         cx.push(
             Diagnostic::new(
