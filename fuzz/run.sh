@@ -16,7 +16,7 @@ for t in "${targets[@]}"; do
   corpus="corpus/$t"
   mkdir -p "$corpus"
   echo "fuzzing $t for ${seconds}s"
-  cargo fuzz run -O "$t" "$corpus" "seeds/$t" -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1 \
+  cargo fuzz run -O "$t" "$corpus" "seeds/$t" -- -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 2>&1 \
     | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|panicked|SUMMARY|ERROR|Test unit written' || true
   # libFuzzer writes a crash, leak or timeout input here.
   if compgen -G "artifacts/$t/*" > /dev/null; then
