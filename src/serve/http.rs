@@ -52,6 +52,10 @@ impl App {
 
 pub const EVENTS_PATH: &str = "/__playbook/events";
 pub const SCRIPT_PATH: &str = "/__playbook/live.js";
+/// The overlay's looks: a stylesheet of its own, as the theme's
+/// Content-Security-Policy allows no inline styles.
+pub const STYLE_PATH: &str = "/__playbook/overlay.css";
+const OVERLAY_CSS: &str = "#playbook-overlay{position:fixed;inset:auto 1rem 1rem 1rem;max-height:60vh;overflow:auto;z-index:2147483647;background:#2b1111;color:#ffe9e7;border:2px solid #ff6b5e;border-radius:10px;padding:1rem 1.25rem;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 8px 30px rgb(0 0 0/40%)}\n#playbook-overlay strong{font-size:16px}\n#playbook-overlay ul{margin:.5rem 0;padding-left:1.25rem}\n";
 
 const LIVE_JS: &str = "(function () {\n  var source = new EventSource(\"/__playbook/events\");\n  source.addEventListener(\"reload\", function () { window.location.reload(); });\n})();\n";
 
@@ -100,6 +104,9 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
             LIVE_JS,
         )
             .into_response();
+    }
+    if uri_path == STYLE_PATH {
+        return ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], OVERLAY_CSS).into_response();
     }
     let snapshot = app.current();
     let Some(path) = site_path(&uri_path) else {
@@ -206,11 +213,11 @@ pub fn inject(html: &[u8], failure: Option<&[OverlayItem]>) -> Vec<u8> {
 /// The error overlay: every diagnostic of the failed build, over the page.
 pub fn overlay(items: &[OverlayItem]) -> String {
     let errors = items.iter().filter(|i| i.severity == Severity::Error).count();
-    let mut html = String::from(
-        "<div id=\"playbook-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 1rem 1rem 1rem;max-height:60vh;overflow:auto;z-index:2147483647;background:#2b1111;color:#ffe9e7;border:2px solid #ff6b5e;border-radius:10px;padding:1rem 1.25rem;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 8px 30px rgb(0 0 0/40%)\">",
+    let mut html = format!(
+        "<link rel=\"stylesheet\" href=\"{STYLE_PATH}\"><div id=\"playbook-overlay\" role=\"alert\">"
     );
     html.push_str(&format!(
-        "<strong style=\"font-size:16px\">playbook: the last edit has {errors} error{} — serving the last good site</strong><ul style=\"margin:.5rem 0;padding-left:1.25rem\">",
+        "<strong>playbook: the last edit has {errors} error{} — serving the last good site</strong><ul>",
         if errors == 1 { "" } else { "s" }
     ));
     for i in items {

@@ -71,6 +71,9 @@ test("an open page reloads after an edit, and shows and drops the error overlay"
   const overlay = await page.locator("#playbook-overlay").textContent();
   assert.match(overlay, /content\/pages\/mission\.md:\d+:\d+/);
   assert.match(overlay, /unknown-key/);
+  // Styled by its own stylesheet: the theme's Content-Security-Policy
+  // refuses inline styles.
+  assert.equal(await page.locator("#playbook-overlay").evaluate((e) => getComputedStyle(e).position), "fixed");
   assert.ok((await page.textContent("main")).includes("A sentence typed a moment ago."), "the last good page stays");
 
   save(file, original);
