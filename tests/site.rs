@@ -319,29 +319,67 @@ fn a_build_that_fails_while_rendering_leaves_the_previous_site_untouched() {
 #[test]
 fn a_public_build_holds_nothing_internal() {
     let root = sample_copy("public");
-    // Plant a marker in every internal entity: in its title and its text.
+    // Plant a marker of its own in every text of every internal entity:
+    // each text field of its YAML, and its Markdown body.
     let mut planted = 0;
+    let mut files = 0;
     for entry in walk(&root.join("content")) {
         let text = std::fs::read_to_string(&entry).unwrap();
         if text.contains("visibility: public") {
             continue;
         }
         let id = entry.file_stem().unwrap().to_string_lossy().into_owned();
-        let marker = format!("ZZLEAK{planted}X");
-        let mut changed = text.clone();
-        for key in ["title: ", "name: "] {
-            if let Some(at) = changed.find(&format!("\n{key}")) {
-                changed.insert_str(at + 1 + key.len(), &format!("{marker} "));
-                break;
+        let markdown = entry.extension().is_some_and(|e| e == "md");
+        let mut changed = String::new();
+        let mut in_yaml = !markdown;
+        let mut fences = 0;
+        let mut block = false;
+        for line in text.lines() {
+            let mut line = line.to_owned();
+            if markdown && line == "---" {
+                fences += 1;
+                in_yaml = fences == 1;
+            } else if in_yaml {
+                let trimmed = line.trim_start();
+                let indent = line.len() - trimmed.len();
+                if block && !trimmed.is_empty() {
+                    // The first line of a block scalar.
+                    line.insert_str(indent, &format!("ZZLEAK{planted}X "));
+                    planted += 1;
+                    block = false;
+                } else if let Some((key, value)) = trimmed.trim_start_matches("- ").split_once(": ")
+                    && !key.contains(' ')
+                    && !key.starts_with('#')
+                {
+                    let at = line.len() - value.len();
+                    if value.starts_with('|') || value.starts_with('>') {
+                        block = true;
+                    } else if value.starts_with('"') {
+                        line.insert_str(at + 1, &format!("ZZLEAK{planted}X "));
+                        planted += 1;
+                    } else if value.contains(' ')
+                        && !value.starts_with(['[', '{', '#'])
+                        && !value.starts_with(|c: char| c.is_ascii_digit())
+                    {
+                        line.insert_str(at, &format!("ZZLEAK{planted}X "));
+                        planted += 1;
+                    }
+                }
             }
+            changed.push_str(&line);
+            changed.push('\n');
         }
-        if entry.extension().is_some_and(|e| e == "md") {
-            changed.push_str(&format!("\n{marker} in the body of {id}.\n"));
+        if markdown {
+            changed.push_str(&format!("\nZZLEAK{planted}X in the body of {id}.\n"));
+            planted += 1;
         }
         std::fs::write(&entry, changed).unwrap();
-        planted += 1;
+        files += 1;
     }
-    assert!(planted > 10, "the sample has internal entities");
+    assert!(
+        files > 10 && planted > 80,
+        "the sample has internal entities: {files} files, {planted} texts"
+    );
     let out = root.join("public-site");
     let o = build(&root, &out, &["--public"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
@@ -354,6 +392,30 @@ fn a_public_build_holds_nothing_internal() {
             "{path} holds the internal budget total"
         );
     }
+    // The markers are where a full build shows them: nearly every one.
+    let full = root.join("full-site");
+    let o = build(&root, &full, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let shown: std::collections::BTreeSet<usize> = read_tree(&full)
+        .values()
+        .flat_map(|bytes| {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            text.match_indices("ZZLEAK")
+                .filter_map(|(at, _)| {
+                    let digits: String = text[at + 6..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_digit())
+                        .collect();
+                    digits.parse().ok()
+                })
+                .collect::<Vec<usize>>()
+        })
+        .collect();
+    assert!(
+        shown.len() * 10 >= planted * 9,
+        "{} of {planted} markers in the full site",
+        shown.len()
+    );
     std::fs::remove_dir_all(&root).unwrap();
 }
 
