@@ -73,6 +73,41 @@ fn a_content_file_over_ten_megabytes_is_reported_and_not_read() {
 }
 
 #[test]
+fn a_file_that_is_not_utf8_is_reported_where_its_first_bad_byte_is() {
+    let dir = folder("encoding");
+    let mut bytes = b"---\ntitle: Latin-1\n---\nCaf".to_vec();
+    bytes.push(0xE9); // é in Latin-1
+    bytes.extend_from_slice(b" au lait.\n");
+    std::fs::write(dir.join("content/pages/latin1.md"), bytes).unwrap();
+    let (code, found) = check(&dir);
+    assert_eq!(code, Some(1));
+    let reported: Vec<(&str, &str, &str, i64, i64)> = found
+        .iter()
+        .map(|d| {
+            let n = |k: &str| d[k].as_i64().unwrap_or_default();
+            (
+                field(d, "file"),
+                field(d, "code"),
+                field(d, "message"),
+                n("line"),
+                n("column"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reported,
+        [(
+            "content/pages/latin1.md",
+            "invalid-encoding",
+            "file is not valid UTF-8",
+            4,
+            4
+        )]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn more_than_a_hundred_thousand_content_files_are_reported_and_none_is_read() {
     let dir = folder("count");
     // Empty files would each be an error if they were read.
