@@ -35,6 +35,12 @@ fuzz_target!(|markdown: &str| {
     }
     for attr in ["href=\"", "src=\""] {
         for (at, _) in lower.match_indices(attr) {
+            // An attribute: inside a tag, after a blank (not text that
+            // happens to read `src="`).
+            let before = &lower[..at];
+            if before.rfind('<') <= before.rfind('>') || !before.ends_with([' ', '\t', '\n']) {
+                continue;
+            }
             let raw: String = lower[at + attr.len()..]
                 .chars()
                 .take_while(|c| *c != '"')
