@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the fuzz targets' seed corpora (fuzz/seeds/TARGET/) from the
 sample playbook, the examples and the test fixtures. Run from anywhere;
-the seeds are committed, so this is needed only when those files change."""
-import hashlib, pathlib, re, shutil
+the seeds are committed, so this is needed only when those files change.
+Seeds not named by their hash (inputs fuzzing found) are kept."""
+import hashlib, pathlib, re
 
 fuzz = pathlib.Path(__file__).resolve().parent
 repo = fuzz.parent
@@ -37,8 +38,12 @@ for root in roots:
             seeds["scalars"].add(m.group(1).encode())
 for name, items in seeds.items():
     out = fuzz / "seeds" / name
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
+    # Generated seeds are named by their hash; inputs that fuzzing found
+    # (named by what they show) stay.
+    for old in out.iterdir():
+        if re.fullmatch(r"[0-9a-f]{40}", old.name):
+            old.unlink()
     for item in items:
         (out / hashlib.sha1(item).hexdigest()).write_bytes(item)
     print(f"{name}: {len(items)} seeds")
