@@ -11,18 +11,20 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// read at all.
 pub const MAX_CONTENT_FILES: usize = 100_000;
 
-/// Nodes a YAML document may expand to, aliases included ("billion laughs").
+/// Values in one YAML document, an alias counting as all it repeats
+/// ("billion laughs").
 pub const MAX_YAML_NODES: usize = 250_000;
 
-/// Alias uses (`*name`) in one YAML document.
+/// Alias uses (`*name`), and anchors (`&name`), in one YAML document.
 pub const MAX_YAML_ALIASES: usize = 10_000;
 
 /// Nesting of YAML mappings and sequences (block or flow).
 pub const MAX_YAML_DEPTH: usize = 64;
 
-/// Elements that raw HTML in Markdown may hold open (opened and not yet
-/// closed): the sanitizer's HTML parser takes time with the square of the
-/// depth. Chromium's HTML parser stops nesting at the same depth.
+/// Elements a text with raw HTML may nest, Markdown's and the raw HTML's
+/// together: such a text goes through the sanitizer, whose HTML parser
+/// takes time with the square of the depth. Chromium's HTML parser stops
+/// nesting at the same depth.
 pub const MAX_HTML_DEPTH: usize = 512;
 
 /// Occurrences of one event shown on the site; an event that repeats more
@@ -49,6 +51,16 @@ pub fn size(bytes: u64) -> String {
     }
 }
 
+/// [`size`] of something over `limit`, in bytes when it would read the
+/// same as the limit.
+pub fn size_over(bytes: u64, limit: u64) -> String {
+    if size(bytes) == size(limit) {
+        format!("{} bytes", count(bytes))
+    } else {
+        size(bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +74,7 @@ mod tests {
         assert_eq!(size(MAX_FILE_BYTES), "10 MB");
         assert_eq!(size(100 * 1024 * 1024 + 512 * 1024), "100.5 MB");
         assert_eq!(size(512), "512 bytes");
+        assert_eq!(size_over(MAX_FILE_BYTES + 1, MAX_FILE_BYTES), "10,485,761 bytes");
+        assert_eq!(size_over(11 * 1024 * 1024, MAX_FILE_BYTES), "11 MB");
     }
 }

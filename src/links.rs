@@ -2,7 +2,7 @@
 //! the loader records each body's links once, validation checks them and
 //! the site follows them.
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
 /// Markdown options shared by everything that reads bodies.
@@ -21,23 +21,42 @@ pub struct Scan {
     /// (or of its whole link when the destination text cannot be found
     /// verbatim, as with reference links).
     pub links: Vec<(String, Range<usize>)>,
-    /// The raw HTML where more than [`MAX_HTML_DEPTH`] elements are first
-    /// held open, if they ever are.
+    /// For a text with raw HTML (which makes its page go through the HTML
+    /// sanitizer): where more than [`MAX_HTML_DEPTH`] elements, of
+    /// Markdown and raw HTML together, are first open, if they ever are.
     ///
     /// [`MAX_HTML_DEPTH`]: crate::limits::MAX_HTML_DEPTH
     pub too_deep: Option<Range<usize>>,
 }
 
-/// Reads the links and the raw HTML's depth of a Markdown text.
+/// Reads the links and the nesting of a Markdown text.
 pub fn scan(markdown: &str) -> Scan {
     let mut out = Scan::default();
-    let mut depth = 0;
+    let mut depth = Depth::default();
+    let mut deepest = None;
     for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
         let dest = match &event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                depth.markdown += 1;
+                dest_url
+            }
+            // A block of raw HTML is no element of its own.
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => continue,
+            Event::Start(_) => {
+                depth.markdown += 1;
+                if deepest.is_none() && depth.over() {
+                    deepest = Some(range);
+                }
+                continue;
+            }
+            Event::End(_) => {
+                depth.markdown = depth.markdown.saturating_sub(1);
+                continue;
+            }
             Event::Html(html) | Event::InlineHtml(html) => {
-                if out.too_deep.is_none() && opens_too_many(html, &mut depth) {
-                    out.too_deep = Some(range);
+                depth.raw_html(html);
+                if deepest.is_none() && depth.over() {
+                    deepest = Some(range);
                 }
                 continue;
             }
@@ -51,6 +70,9 @@ pub fn scan(markdown: &str) -> Scan {
             .map_or(range.clone(), |i| range.start + i..range.start + i + dest.len());
         out.links.push((dest.to_string(), at));
     }
+    // Without raw HTML, Markdown nests as deep as it likes: only the
+    // sanitizer's parser is slow with depth.
+    out.too_deep = deepest.filter(|_| depth.had_html);
     out
 }
 
@@ -65,34 +87,84 @@ const VOID: &[&str] = &[
     "wbr",
 ];
 
-/// Counts the elements `html` opens and closes into `depth` (tags opened
-/// and not closed so far, the way an HTML parser's stack grows); `true`
-/// once more than [`MAX_HTML_DEPTH`](crate::limits::MAX_HTML_DEPTH) are open.
-fn opens_too_many(html: &str, depth: &mut usize) -> bool {
-    let b = html.as_bytes();
-    for at in memchr::memchr_iter(b'<', b) {
-        match b.get(at + 1) {
-            Some(b'/') => *depth = depth.saturating_sub(1),
-            Some(c) if c.is_ascii_alphabetic() => {
-                let rest = &b[at + 1..];
-                let name_len = rest
-                    .iter()
-                    .position(|c| !c.is_ascii_alphanumeric())
-                    .unwrap_or(rest.len());
-                let name = &html[at + 1..at + 1 + name_len];
-                let self_closing =
-                    memchr::memchr(b'>', rest).is_some_and(|end| end > 0 && rest[end - 1] == b'/');
-                if !self_closing && !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
-                    *depth += 1;
-                    if *depth > crate::limits::MAX_HTML_DEPTH {
-                        return true;
+/// Elements that a start tag of their own name closes (`<li>a<li>b`).
+const CLOSED_BY_SIBLING: &[&str] = &[
+    "li", "p", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp", "tbody", "thead", "tfoot",
+];
+
+/// How many elements are open, as an HTML parser's stack of open elements
+/// grows: Markdown's, and raw HTML's by their tags. Tags that a parser
+/// ignores (end tags of elements not open, `/>` on elements that have
+/// content) are read as it reads them.
+#[derive(Default)]
+struct Depth {
+    markdown: usize,
+    html: Vec<String>,
+    in_comment: bool,
+    had_html: bool,
+}
+
+impl Depth {
+    fn over(&self) -> bool {
+        self.markdown + self.html.len() > crate::limits::MAX_HTML_DEPTH
+    }
+
+    /// Reads the tags of a piece of raw HTML, stopping once the depth is
+    /// over the limit.
+    fn raw_html(&mut self, html: &str) {
+        self.had_html = true;
+        let b = html.as_bytes();
+        let mut at = 0;
+        while at < b.len() {
+            if self.in_comment {
+                match html[at..].find("-->") {
+                    Some(end) => {
+                        self.in_comment = false;
+                        at += end + 3;
                     }
+                    None => return,
+                }
+                continue;
+            }
+            let Some(lt) = memchr::memchr(b'<', &b[at..]) else {
+                return;
+            };
+            at += lt + 1;
+            let rest = &html[at..];
+            if rest.starts_with("!--") {
+                self.in_comment = true;
+                at += 3;
+                continue;
+            }
+            let (closing, name_at) = match rest.as_bytes().first() {
+                Some(b'/') => (true, at + 1),
+                Some(c) if c.is_ascii_alphabetic() => (false, at),
+                _ => continue,
+            };
+            let name_len = b[name_at..]
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .unwrap_or(b.len() - name_at);
+            if name_len == 0 {
+                continue;
+            }
+            let name = html[name_at..name_at + name_len].to_ascii_lowercase();
+            at = name_at + name_len;
+            if closing {
+                if let Some(open) = self.html.iter().rposition(|n| *n == name) {
+                    self.html.truncate(open);
+                }
+            } else if !VOID.contains(&name.as_str()) {
+                if CLOSED_BY_SIBLING.contains(&name.as_str()) && self.html.last() == Some(&name) {
+                    self.html.pop();
+                }
+                self.html.push(name);
+                if self.over() {
+                    return;
                 }
             }
-            _ => {}
         }
     }
-    false
 }
 
 /// A link destination split into kind, id and fragment.
@@ -104,4 +176,55 @@ pub fn parse_link(dest: &str) -> Option<(&str, &str, Option<&str>)> {
     };
     let (kind, id) = path.split_once('/')?;
     Some((kind, id.trim_end_matches('/'), fragment))
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+    use crate::limits::MAX_HTML_DEPTH;
+
+    fn deep(markdown: &str) -> bool {
+        scan(markdown).too_deep.is_some()
+    }
+
+    #[test]
+    fn nesting_counts_as_an_html_parser_would() {
+        let n = MAX_HTML_DEPTH + 10;
+        // Raw HTML nested too deep, in every spelling a parser nests.
+        assert!(deep(&format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n))));
+        assert!(deep(&"<div/>".repeat(n)), "`/>` does not close a div");
+        assert!(
+            deep(&"<div></span>".repeat(n)),
+            "an end tag of an element not open is ignored"
+        );
+        assert!(deep(&"<div></>".repeat(n)));
+        assert!(
+            deep(&format!("{}\n\n<b>x</b>", "> ".repeat(n))),
+            "Markdown nesting, with raw HTML"
+        );
+        // What does not nest.
+        assert!(!deep(&"<div></div>".repeat(n)));
+        assert!(!deep(&"<br><img src=a.png><hr/>".repeat(n)));
+        assert!(
+            !deep(&format!("<ul>{}</ul>", "<li>item".repeat(n))),
+            "a sibling closes an item"
+        );
+        assert!(!deep(&format!("<p>{}", "<p>para".repeat(n))));
+        assert!(
+            !deep(&format!("<!-- {} -->", "<div>".repeat(n))),
+            "tags in a comment"
+        );
+        assert!(
+            !deep(&format!("{}\n\nplain", "> ".repeat(n))),
+            "Markdown alone, without raw HTML"
+        );
+        // Right at the limit.
+        let m = MAX_HTML_DEPTH;
+        assert!(!deep(&format!("{}x{}", "<div>".repeat(m), "</div>".repeat(m))));
+        assert!(deep(&format!(
+            "{}x{}",
+            "<div>".repeat(m + 1),
+            "</div>".repeat(m + 1)
+        )));
+    }
 }

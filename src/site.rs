@@ -384,6 +384,28 @@ fn manifest_text(files: &BTreeSet<String>) -> String {
 /// A new folder beside `out` to make the site in, when `out` is not there
 /// yet; `None` otherwise, or when the folder cannot be made (the site is
 /// then written into `out` file by file).
+/// Refuses an output folder that is, or lies below, a symbolic link inside
+/// the playbook at `root`: a link committed to the playbook (a `public`
+/// that points elsewhere) must not make a build write outside it. An
+/// output folder outside the playbook is the user's own choice.
+pub fn refuse_links_inside(root: &Path, out: &Path) -> anyhow::Result<()> {
+    let mut dir = Some(out);
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) {
+            break;
+        }
+        if std::fs::symlink_metadata(d).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "refusing to write the site into {}: {} is a symbolic link in the playbook\n  help: pass the folder it points to with --out",
+                out.display(),
+                d.display()
+            );
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
 fn new_folder_beside(out: &Path) -> Option<PathBuf> {
     let absent = std::fs::symlink_metadata(out).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
     let name = out.file_name()?.to_str()?;

@@ -146,11 +146,11 @@ fn yaml_and_raw_html_limits_say_which_limit() {
         [
             (
                 "content/pages/aliases.md",
-                "this YAML expands to more than 250,000 values; aliases repeat what their anchor holds"
+                "this YAML holds more than 250,000 values (an alias counts as all it repeats)"
             ),
             (
                 "content/pages/nested-html.md",
-                "the raw HTML here holds more than 512 elements open (opened and not yet closed)"
+                "the text here nests more than 512 elements deep (Markdown's and raw HTML's together), and it has raw HTML"
             ),
             (
                 "content/pages/nested-yaml.md",
@@ -293,7 +293,54 @@ fn symbolic_links_are_reported_and_never_followed() {
     );
     assert!(site.join("pages/real/index.html").is_file());
     assert!(!site.join("secret.md").exists());
-    for d in [&dir, &outside, &other] {
+    std::fs::remove_file(dir.join("static")).unwrap();
+
+    // `playbook.yaml` as a link: not read (a link to the environment or to
+    // a file elsewhere would show it).
+    let third = folder("settings-link");
+    std::fs::remove_file(third.join("playbook.yaml")).unwrap();
+    std::fs::write(outside.join("settings.yaml"), "title: SECRET-SETTINGS\n").unwrap();
+    std::os::unix::fs::symlink(outside.join("settings.yaml"), third.join("playbook.yaml")).unwrap();
+    let (_, found) = check(&third);
+    assert!(
+        found
+            .iter()
+            .any(|d| field(d, "file") == "playbook.yaml" && field(d, "message") == link),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|d| d.to_string().contains("SECRET")),
+        "{found:?}"
+    );
+
+    // An output folder that is a link in the playbook (a committed
+    // `public`): refused, and nothing is written where it points.
+    let elsewhere = outside.join("www");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("index.html"), "precious").unwrap();
+    std::fs::remove_dir_all(&site).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &site).unwrap();
+    let out = run(&["build", "--root", dir.to_str().unwrap(), "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is a symbolic link in the playbook"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+        "precious"
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 1);
+
+    // `new` never writes through a link, even a dangling one.
+    std::os::unix::fs::symlink(outside.join("made.md"), pages.join("made.md")).unwrap();
+    let out = run(&["new", "page", "made", "--root", dir.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!outside.join("made.md").exists());
+    for d in [&dir, &outside, &other, &third] {
         std::fs::remove_dir_all(d).unwrap();
     }
 }
@@ -309,6 +356,22 @@ fn a_theme_is_a_folder_of_themes_and_nothing_else() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(field(&found[0], "code"), "invalid-value");
     assert_eq!(field(&found[0], "message"), "unknown theme `../elsewhere`");
+    // A theme folder that is a link: the build refuses it.
+    std::os::unix::fs::symlink(dir.join("elsewhere"), dir.join("themes/linked")).unwrap();
+    std::fs::write(dir.join("playbook.yaml"), "title: Limits\ntheme: linked\n").unwrap();
+    let site = dir.join("site");
+    let out = run(&[
+        "build",
+        "--root",
+        dir.to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("themes/linked: it is a symbolic link"), "{err}");
+    assert!(!site.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

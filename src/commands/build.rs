@@ -34,6 +34,7 @@ pub fn run(global: &Global, args: &BuildArgs, cwd: &Path) -> anyhow::Result<Exit
         Some(dir) => cwd.join(dir),
         None => root.join("public"),
     };
+    crate::site::refuse_links_inside(&root, &out)?;
     // Template errors and write errors alike name what failed.
     let stats = crate::write_site(&compiled, args.public, args.base_url.clone(), &out)?;
     if !global.quiet {

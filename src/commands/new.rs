@@ -24,9 +24,16 @@ pub fn run(global: &Global, kind: &str, id: &str, cwd: &Path) -> anyhow::Result<
     }
     let root = crate::project::find_root(global.root.as_deref(), cwd)?;
     let folder = root.join("content").join(kind.folder());
+    // Links are not followed: a folder of the playbook that is one would
+    // take the file elsewhere, and a link (even a dangling one) is there.
+    for dir in [root.join("content"), folder.clone()] {
+        if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!("{} is a symbolic link; nothing was written", dir.display());
+        }
+    }
     for ext in ["md", "yaml", "yml"] {
         let existing = folder.join(format!("{id}.{ext}"));
-        if existing.exists() {
+        if std::fs::symlink_metadata(&existing).is_ok() {
             bail!("{} already exists; nothing was written", existing.display());
         }
     }
@@ -102,7 +109,13 @@ pub fn run(global: &Global, kind: &str, id: &str, cwd: &Path) -> anyhow::Result<
     };
     std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
     let path = folder.join(format!("{id}.{ext}"));
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    // Made new: never through a link that appeared meanwhile.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
     if !global.quiet {
         println!("created {}", path.strip_prefix(&root).unwrap_or(&path).display());
         let needs_role = matches!(kind, Kind::Metric | Kind::Goal | Kind::Campaign) && role.is_none();

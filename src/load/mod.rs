@@ -681,7 +681,9 @@ fn load_walked(
         ..RawPlaybook::default()
     };
     let settings_path = root.join("playbook.yaml");
-    if let Some(file) = read_source_cached(&mut pb.sources, root, &settings_path, sink, cache, None)? {
+    if std::fs::symlink_metadata(&settings_path).is_ok_and(|m| m.file_type().is_symlink()) {
+        skipped_link(&mut pb.sources, root, &settings_path, sink);
+    } else if let Some(file) = read_source_cached(&mut pb.sources, root, &settings_path, sink, cache, None)? {
         pb.settings = parse_cached(cache, &pb.sources, file, sink, |sink| {
             parse_yaml_entity::<Settings>(&pb.sources, file, "playbook".into(), sink)
         });
@@ -1103,7 +1105,14 @@ impl LoadCache {
         let walked = self.walked.as_ref()?;
         changed
             .iter()
-            .all(|name| self.files.contains_key(name) && root.join(name).is_file())
+            .all(|name| {
+                // A file still, not a link now (which the walk skips), nor
+                // a link in that walk.
+                let path = root.join(name);
+                self.files.contains_key(name)
+                    && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file())
+                    && !walked.links.contains(&path)
+            })
             .then(|| walked.clone())
     }
 
@@ -1155,7 +1164,7 @@ fn read_source_cached(
                     Loc::file_start(file),
                     format!(
                         "this file is {}, over the limit of {} for a content file; it is not read",
-                        limits::size(bytes),
+                        limits::size_over(bytes, limits::MAX_FILE_BYTES),
                         limits::size(limits::MAX_FILE_BYTES)
                     ),
                 )
@@ -1191,17 +1200,19 @@ fn body_links(text: &str, body: Range<usize>, file: FileId, sink: &mut Sink) -> 
     scan.links
 }
 
-/// Raw HTML holding more than [`limits::MAX_HTML_DEPTH`] elements open.
+/// A text with raw HTML nesting more than [`limits::MAX_HTML_DEPTH`]
+/// elements: the sanitizer's HTML parser takes time with the square of
+/// the depth.
 pub fn html_too_deep(loc: Loc) -> Diagnostic {
     Diagnostic::new(
         Code::LimitExceeded,
         loc,
         format!(
-            "the raw HTML here holds more than {} elements open (opened and not yet closed)",
+            "the text here nests more than {} elements deep (Markdown's and raw HTML's together), and it has raw HTML",
             limits::MAX_HTML_DEPTH
         ),
     )
-    .help("close the elements it opens, or write the text in Markdown")
+    .help("close the HTML elements it opens and nest less deeply; text without raw HTML may nest deeper")
 }
 
 fn parse_md_entity<T: DeserializeOwned + Default>(
@@ -1283,8 +1294,12 @@ fn options() -> serde_saphyr::Options {
         budget: serde_saphyr::budget! {
             max_nodes: limits::MAX_YAML_NODES,
             max_aliases: limits::MAX_YAML_ALIASES,
+            max_anchors: limits::MAX_YAML_ALIASES,
             max_depth: limits::MAX_YAML_DEPTH,
             flow_nesting_limit: limits::MAX_YAML_DEPTH,
+            // The caps above bound what aliases cost; no ratio of aliases
+            // to anchors besides.
+            enforce_alias_anchor_ratio: false,
         },
     }
 }
@@ -1459,10 +1474,21 @@ fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) 
             let (message, help) = match breach {
                 B::Nodes { .. } => (
                     format!(
-                        "this YAML expands to more than {} values; aliases repeat what their anchor holds",
+                        "this YAML holds more than {} values (an alias counts as all it repeats)",
                         limits::count(limits::MAX_YAML_NODES as u64)
                     ),
-                    "write the values out, or refer to them with fewer aliases",
+                    "make the document smaller, or refer to values with fewer aliases",
+                ),
+                B::Anchors { .. } => (
+                    format!(
+                        "this YAML defines more than {} anchors (`&name`)",
+                        limits::count(limits::MAX_YAML_ALIASES as u64)
+                    ),
+                    "write the values out instead",
+                ),
+                B::MergeKeys { .. } => (
+                    "this YAML has more than 10,000 merge keys (`<<`)".to_owned(),
+                    "write the values out instead",
                 ),
                 B::Aliases { .. } => (
                     format!(
@@ -1472,6 +1498,12 @@ fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) 
                     "write the values out, or refer to them with fewer aliases",
                 ),
                 B::Depth { .. } => return too_deep(loc),
+                B::ScalarBytes { .. } | B::RecordedAnchorBytes { .. } | B::RecordedAnchorEvents { .. } => (
+                    "aliases in this YAML repeat more text than the reader holds (64 MB)".to_owned(),
+                    "refer to long values with fewer aliases",
+                ),
+                // The reader's other limits (events, comment bytes, ...):
+                // named as the reader names them.
                 other => (
                     format!("this YAML is beyond a limit of the YAML reader ({other:?})"),
                     "make the document smaller or simpler",
@@ -1534,7 +1566,6 @@ fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) 
     }
 }
 
-/// The library's message without its trailing position (we print our own).
 /// YAML nested beyond [`limits::MAX_YAML_DEPTH`], as the parser or the
 /// reader's budget finds it.
 fn too_deep(loc: Loc) -> Diagnostic {
@@ -1549,6 +1580,7 @@ fn too_deep(loc: Loc) -> Diagnostic {
     .help("no field of a playbook needs that depth: flatten the value")
 }
 
+/// The library's message without its trailing position (we print our own).
 fn plain_message(err: &serde_saphyr::Error) -> String {
     let text = err.to_string();
     let text = match text.rfind(" at line ") {
@@ -1841,6 +1873,15 @@ mod cache_tests {
             let name = format!("content/pages/{file}");
             assert_eq!(load(&mut cache, &[name.as_str()]), (1, 0), "{file}");
         }
+        // A file read before and now a link, straight away: not read
+        // through; the files are walked again and the link reported.
+        let d = root.join("content/pages/d.md");
+        std::fs::remove_file(&d).unwrap();
+        std::os::unix::fs::symlink(root.join("content/pages/b.md"), &d).unwrap();
+        load(&mut cache, &["content/pages/d.md"]);
+        std::fs::remove_file(&d).unwrap();
+        std::fs::write(&d, "---\ntitle: D\n---\n").unwrap();
+        load(&mut cache, &["content/pages/d.md"]);
         // An edited file that is now a folder (or a link): the files are
         // walked again, as a new file would be.
         let c = root.join("content/pages/c.md");

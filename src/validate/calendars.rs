@@ -207,20 +207,23 @@ fn event(
                 Diagnostic::new(Code::InvalidRecurrence, e.loc(&rule.span), msg)
                     .help("`repeat` is an RFC 5545 RRULE whose first occurrence is the event's own start, e.g. `FREQ=WEEKLY;BYDAY=MO` starting on a Monday"),
             ),
-            Some((a, Ok(()))) if recurrence::more_than(&rule.value, a, until, limits::MAX_OCCURRENCES) => {
-                let most = limits::count(limits::MAX_OCCURRENCES.into());
-                cx.push(
-                    Diagnostic::new(
-                        Code::TooManyOccurrences,
-                        e.loc(&rule.span),
-                        format!(
-                            "this event repeats more than {most} times from its start to the end of the schedule ({end}); the site shows the first {most}"
-                        ),
-                    )
-                    .help("repeat it less often, or end the rule with COUNT or UNTIL; `horizon:` in playbook.yaml sets the dates the schedule covers"),
-                );
+            Some((a, Ok(()))) => {
+                if let Some(last) = recurrence::beyond(&rule.value, a, until, limits::MAX_OCCURRENCES) {
+                    let most = limits::count(limits::MAX_OCCURRENCES.into());
+                    cx.push(
+                        Diagnostic::new(
+                            Code::TooManyOccurrences,
+                            e.loc(&rule.span),
+                            format!(
+                                "this event repeats more than {most} times from its start to the end of the schedule ({end}); the site shows the first {most}, up to {}",
+                                last.date()
+                            ),
+                        )
+                        .help("repeat it less often, or end the rule with COUNT or UNTIL; `horizon:` in playbook.yaml sets the dates the schedule covers"),
+                    );
+                }
             }
-            _ => {}
+            None => {}
         }
     }
     for x in &v.except {

@@ -114,10 +114,11 @@ pub fn expand(rule: &str, start: Start<'_>, until: DateTime, limit: u16) -> Vec<
     out
 }
 
-/// Whether `rule` from `start` has more than `limit` occurrences up to
-/// `until`. A bound from the rule's parts settles most rules without
-/// expanding them; the others are expanded, to one past the limit.
-pub fn more_than(rule: &str, start: Start<'_>, until: DateTime, limit: u16) -> bool {
+/// When `rule` from `start` has more than `limit` occurrences up to
+/// `until`: the last of the first `limit`. A bound from the rule's parts
+/// settles most rules without expanding them; the others are expanded,
+/// to one past the limit.
+pub fn beyond(rule: &str, start: Start<'_>, until: DateTime, limit: u16) -> Option<DateTime> {
     let first = match start {
         Start::Local(dt, _) | Start::Utc(dt) => dt,
     };
@@ -164,7 +165,11 @@ pub fn more_than(rule: &str, start: Start<'_>, until: DateTime, limit: u16) -> b
     };
     let periods = days * 86_400 / (unit * interval) + 1;
     let bound = periods.saturating_mul(per_unit).saturating_mul(finer).min(count);
-    bound > u64::from(limit) && expand(rule, start, until, limit.saturating_add(1)).len() > usize::from(limit)
+    if bound <= u64::from(limit) {
+        return None;
+    }
+    let all = expand(rule, start, until, limit.saturating_add(1));
+    (all.len() > usize::from(limit)).then(|| all[usize::from(limit) - 1])
 }
 
 /// Checks a rule that has no start of its own (a responsibility's cadence).
@@ -233,18 +238,18 @@ mod tests {
             let until = datetime(2029, 12, 31, 0, 0, 0, 0);
             let _ = tx.send((
                 expand(rule, Start::Local(start, "Australia/Lord_Howe"), until, 500),
-                more_than(rule, Start::Utc(start), until, 10),
+                beyond(rule, Start::Utc(start), until, 10),
             ));
         });
         let got = rx.recv_timeout(std::time::Duration::from_secs(60));
-        assert_eq!(got, Ok((Vec::new(), false)));
+        assert_eq!(got, Ok((Vec::new(), None)));
     }
 
     #[test]
     fn rules_with_more_occurrences_than_the_limit_are_told_apart() {
         let start = datetime(2026, 1, 1, 9, 0, 0, 0);
         let until = datetime(2027, 12, 31, 23, 59, 59, 0);
-        let more = |rule: &str| more_than(rule, Start::Local(start, "Europe/Berlin"), until, 2000);
+        let more = |rule: &str| beyond(rule, Start::Local(start, "Europe/Berlin"), until, 2000).is_some();
         // Settled by the bound.
         assert!(!more("FREQ=WEEKLY;BYDAY=TH"));
         assert!(!more("FREQ=DAILY"));
@@ -256,6 +261,11 @@ mod tests {
         assert!(!more("FREQ=HOURLY;UNTIL=20260301T000000Z"));
         assert!(more("FREQ=HOURLY;UNTIL=20260401T000000Z"));
         assert!(!more("FREQ=HOURLY;BYHOUR=9;BYMINUTE=0"));
+        // The last occurrence shown.
+        assert_eq!(
+            beyond("FREQ=HOURLY", Start::Local(start, "Europe/Berlin"), until, 2000),
+            Some(datetime(2026, 3, 25, 16, 0, 0, 0))
+        );
         // The bound never undercounts: every rule it settles has at most
         // the limit.
         for rule in [

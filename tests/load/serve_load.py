@@ -4,7 +4,8 @@ seconds while its files change underneath (valid edits, an invalid edit, a
 template error, each fixed again). Every response must be a whole page with
 status 200, the server must answer afterwards, and it must hold at least
 MIN_RATE requests per second (a floor far below what it does; the figure is
-printed). Needs wrk (the Debian package).
+printed). Responses showing an edit and the error overlay prove that the
+rebuilds reached the served page while the load ran. Needs wrk (the Debian package).
 
     python3 tests/load/serve_load.py [PLAYBOOK_BIN] [SECONDS]
 """
@@ -80,7 +81,9 @@ def main():
         print(f"changes made under load: {steps}")
         assert wrk.returncode == 0, wrk.stderr
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        checked, bad = map(int, re.search(r"checked (\d+) responses, (\d+) not a whole page", out).groups())
+        checked, bad, edited, overlay = map(int, re.search(
+            r"checked (\d+) responses, (\d+) not a whole page, (\d+) with an edit, (\d+) with the error overlay",
+            out).groups())
         problems = []
         if "Socket errors" in out:
             problems.append("socket errors")
@@ -92,6 +95,8 @@ def main():
             problems.append(f"{rate:.0f} requests per second, under {MIN_RATE}")
         if min(steps.values()) == 0:
             problems.append("the files did not change during the load")
+        if edited == 0 or overlay == 0:
+            problems.append("the rebuilds did not reach the served page during the load")
         # Still serving, and the restored page is back.
         time.sleep(1)
         status, body = fetch(page)
