@@ -35,6 +35,18 @@ fn check(root: &Path) -> (Option<i32>, Vec<Value>) {
     (out.status.code(), found)
 }
 
+/// `build` that must fail for something other than the content (exit
+/// code 2): what it printed.
+fn refused_build(root: &Path, out: Option<&Path>) -> String {
+    let mut args = vec!["build", "--root", root.to_str().unwrap(), "-q"];
+    if let Some(out) = out {
+        args.extend(["--out", out.to_str().unwrap()]);
+    }
+    let done = run(&args);
+    assert_eq!(done.status.code(), Some(2));
+    String::from_utf8_lossy(&done.stderr).into_owned()
+}
+
 fn field<'a>(d: &'a Value, key: &str) -> &'a str {
     d[key].as_str().unwrap_or_default()
 }
@@ -276,17 +288,7 @@ fn symbolic_links_are_reported_and_never_followed() {
     // `static/` (or a theme's folder) as a link: the build refuses it and
     // the previous site stays.
     std::os::unix::fs::symlink(&outside, dir.join("static")).unwrap();
-    let out = run(&[
-        "build",
-        "--root",
-        dir.to_str().unwrap(),
-        "--out",
-        site.to_str().unwrap(),
-        "-q",
-    ]);
-    // Not a problem of the content: the exit code of a failed run.
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused_build(&dir, Some(&site));
     assert!(
         err.contains("static: it is a symbolic link, which could point outside the playbook"),
         "{err}"
@@ -320,9 +322,7 @@ fn symbolic_links_are_reported_and_never_followed() {
     std::fs::write(elsewhere.join("index.html"), "precious").unwrap();
     std::fs::remove_dir_all(&site).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &site).unwrap();
-    let out = run(&["build", "--root", dir.to_str().unwrap(), "-q"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused_build(&dir, None);
     assert!(err.contains("is a symbolic link in the playbook"), "{err}");
     assert_eq!(
         std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
@@ -360,16 +360,7 @@ fn a_theme_is_a_folder_of_themes_and_nothing_else() {
     std::os::unix::fs::symlink(dir.join("elsewhere"), dir.join("themes/linked")).unwrap();
     std::fs::write(dir.join("playbook.yaml"), "title: Limits\ntheme: linked\n").unwrap();
     let site = dir.join("site");
-    let out = run(&[
-        "build",
-        "--root",
-        dir.to_str().unwrap(),
-        "--out",
-        site.to_str().unwrap(),
-        "-q",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused_build(&dir, Some(&site));
     assert!(err.contains("themes/linked: it is a symbolic link"), "{err}");
     assert!(!site.exists());
     std::fs::remove_dir_all(&dir).unwrap();
