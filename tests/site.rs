@@ -316,6 +316,20 @@ fn a_build_that_fails_while_rendering_leaves_the_previous_site_untouched() {
     std::fs::remove_dir_all(&root).unwrap();
 }
 
+/// Fields that hold text, even of one word (other one-word values are ids,
+/// kinds and codes, which a marker would make invalid).
+const TEXT_KEYS: &[&str] = &[
+    "title",
+    "name",
+    "summary",
+    "description",
+    "text",
+    "topic",
+    "note",
+    "definition",
+    "area",
+];
+
 #[test]
 fn a_public_build_holds_nothing_internal() {
     let root = sample_copy("public");
@@ -357,7 +371,7 @@ fn a_public_build_holds_nothing_internal() {
                     } else if value.starts_with('"') {
                         line.insert_str(at + 1, &format!("ZZLEAK{planted}X "));
                         planted += 1;
-                    } else if value.contains(' ')
+                    } else if (value.contains(' ') || TEXT_KEYS.contains(&key.trim_start_matches("- ")))
                         && !value.starts_with(['[', '{', '#'])
                         && !value.starts_with(|c: char| c.is_ascii_digit())
                     {
