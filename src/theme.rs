@@ -38,16 +38,13 @@ impl Theme {
             }
         }
         // A theme is a folder of `themes/`, neither a path elsewhere nor a link.
-        if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+        if !is_theme_name(name) {
             anyhow::bail!("the theme `{name}` is not the name of a folder in `themes/`");
         }
         let theme_dir = root.join("themes").join(name);
         for dir in [root.join("themes"), theme_dir.clone()] {
             if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
-                anyhow::bail!(
-                    "refusing to read {}: it is a symbolic link, which could point outside the playbook",
-                    dir.display()
-                );
+                return Err(linked(&dir));
             }
         }
         read_dir_into(&theme_dir.join("templates"), &mut templates, |b| {
@@ -68,6 +65,20 @@ impl Theme {
             .collect();
         Ok(Theme { tera, statics })
     }
+}
+
+/// Whether `name` can name a folder of `themes/`: one plain, visible
+/// folder name, not a path.
+pub fn is_theme_name(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\'])
+}
+
+/// A theme or site folder that is a symbolic link, which is not read.
+fn linked(dir: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "refusing to read {}: it is a symbolic link, which could point outside the playbook",
+        dir.display()
+    )
 }
 
 /// A template error with its whole chain of causes.
@@ -94,10 +105,7 @@ fn read_dir_into<T>(
     match std::fs::symlink_metadata(dir) {
         Ok(m) if m.is_dir() => {}
         // A walk follows the folder it starts from: not when it is a link.
-        Ok(m) if m.file_type().is_symlink() => anyhow::bail!(
-            "refusing to read {}: it is a symbolic link, which could point outside the playbook",
-            dir.display()
-        ),
+        Ok(m) if m.file_type().is_symlink() => return Err(linked(dir)),
         _ => return Ok(()),
     }
     for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {

@@ -90,9 +90,7 @@ pub fn check(cx: &mut Ctx) {
     }
     if let Some(theme) = &s.theme
         && theme.value != "default"
-        && (theme.value.is_empty()
-            || theme.value.contains(['/', '\\'])
-            || theme.value.starts_with('.')
+        && (!crate::theme::is_theme_name(&theme.value)
             || !cx.pb.root.join("themes").join(&theme.value).is_dir())
     {
         cx.push(
