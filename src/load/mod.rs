@@ -1078,12 +1078,24 @@ fn read_text(path: &Path) -> anyhow::Result<FileText> {
     if len > limits::MAX_FILE_BYTES {
         return Ok(FileText::TooLarge(len));
     }
-    // Never more than the limit, even from a file that grows meanwhile.
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    (&mut file)
-        .take(limits::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
+    // One read gets a file of the size it had a moment ago: that is all
+    // of it, without a second read to find its end. Otherwise (it is
+    // growing or shrinking) read to the end, never past the limit.
+    let mut bytes = vec![0; len as usize + 1];
+    let first = loop {
+        match file.read(&mut bytes) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(cannot(e)),
+        }
+    };
+    bytes.truncate(first);
+    if first as u64 != len {
+        (&mut file)
+            .take(limits::MAX_FILE_BYTES + 1 - first as u64)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    }
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
         return Ok(FileText::TooLarge(bytes.len() as u64));
     }

@@ -147,6 +147,10 @@ pub fn render_into(graph: &Graph, theme: &Theme, options: &Options, out: &dyn Ou
             out.put(path, bytes)?;
         }
     }
+    // Freeing every job's output of a large site takes tens of
+    // milliseconds: it is done beside the rest of the build (committing
+    // the files) rather than before it.
+    rayon::spawn(move || drop((outputs, shared)));
     Ok(())
 }
 

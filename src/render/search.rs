@@ -46,24 +46,36 @@ struct Numbered<'a> {
 }
 
 /// Writes `search/index.js`: the documents as a global for the search
-/// page, one at a time (the data of a large playbook is megabytes).
+/// page. Each document is encoded on any core, then written in order.
 pub fn write_script(docs: &[&Document], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let encoded: Vec<String> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(id, d)| {
+            let json = serde_json::to_string(&Numbered {
+                id,
+                title: &d.title,
+                kind: &d.kind,
+                url: &d.url,
+                summary: &d.summary,
+                body: &d.body,
+            })
+            .expect("documents serialize");
+            // The JSON sits in a script file, not inline HTML, but keep it inert anyway.
+            if json.contains('<') {
+                json.replace('<', "\\u003c")
+            } else {
+                json
+            }
+        })
+        .collect();
     w.write_all(b"window.PLAYBOOK_SEARCH = [")?;
-    for (id, d) in docs.iter().enumerate() {
+    for (id, json) in encoded.iter().enumerate() {
         if id > 0 {
             w.write_all(b",")?;
         }
-        let json = serde_json::to_string(&Numbered {
-            id,
-            title: &d.title,
-            kind: &d.kind,
-            url: &d.url,
-            summary: &d.summary,
-            body: &d.body,
-        })
-        .expect("documents serialize");
-        // The JSON sits in a script file, not inline HTML, but keep it inert anyway.
-        w.write_all(json.replace('<', "\\u003c").as_bytes())?;
+        w.write_all(json.as_bytes())?;
     }
     w.write_all(b"];\n")
 }
