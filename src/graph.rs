@@ -82,9 +82,9 @@ pub struct Graph<'a> {
     default_visibility: Visibility,
     /// Every entity of this build (all, or the public ones), by kind and id:
     /// one hash lookup instead of a binary search through large entities.
-    in_build: std::collections::HashSet<(Kind, &'a str)>,
+    in_build: rustc_hash::FxHashSet<(Kind, &'a str)>,
     /// Where each entity is in its kind's list.
-    at: std::collections::HashMap<(Kind, &'a str), usize>,
+    at: rustc_hash::FxHashMap<(Kind, &'a str), usize>,
     /// For each entity, the entities that refer to it (fields and links).
     pub backlinks: Backlinks,
 }
@@ -205,7 +205,7 @@ impl<'a> Graph<'a> {
         self.position(kind, id).map(|i| &list[i])
     }
 
-    fn compute_in_build(&self) -> std::collections::HashSet<(Kind, &'a str)> {
+    fn compute_in_build(&self) -> rustc_hash::FxHashSet<(Kind, &'a str)> {
         let r = self.raw;
         // The page `index` is the home page's file, whatever `pages/` holds
         // (as `RawPlaybook::explicit_visibility` says).

@@ -79,7 +79,7 @@ struct WriterState {
     written: usize,
     unchanged: usize,
     /// Folders made or found free of symbolic links.
-    folders: std::collections::HashSet<PathBuf>,
+    folders: rustc_hash::FxHashSet<PathBuf>,
     committed: bool,
 }
 

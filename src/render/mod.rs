@@ -286,6 +286,9 @@ pub struct Builder<'g> {
     shard: (usize, usize),
     /// Selected jobs met so far.
     met: usize,
+    /// The page being rendered, when pages go to a sink: one buffer for
+    /// all of them.
+    scratch: Vec<u8>,
 }
 
 /// What one page needs besides its data.
@@ -401,6 +404,7 @@ impl<'g> Builder<'g> {
             sink: None,
             shard: (0, 1),
             met: 0,
+            scratch: Vec::new(),
         };
         b.site.nav = b.nav();
         b.site_value = tera::Value::from_serializable(&b.site);
@@ -542,17 +546,31 @@ impl<'g> Builder<'g> {
         ctx.insert_value("site", self.site_value.clone());
         ctx.insert_value("page", template_value(&page)?);
         ctx.insert_value("data", template_value(data)?);
-        let html = self.theme.tera.render(spec.template, &ctx).map_err(|e| {
-            anyhow::anyhow!(
-                "template `{}`: {}",
-                spec.template,
-                crate::theme::template_error(&e)
-            )
-        })?;
+        let mut html = std::mem::take(&mut self.scratch);
+        html.clear();
+        self.theme
+            .tera
+            .render_to(spec.template, &ctx, &mut html)
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "template `{}`: {}",
+                    spec.template,
+                    crate::theme::template_error(&e)
+                )
+            })?;
         if spec.path != "404.html" {
             self.out().pages.push(spec.path.clone());
         }
-        self.add_file(spec.path, html.into_bytes())
+        match self.sink {
+            Some(sink) => {
+                // The job is recorded, as by `add_file`.
+                self.out();
+                let put = sink.put(&spec.path, &html);
+                self.scratch = html;
+                put
+            }
+            None => self.add_file(spec.path, html),
+        }
     }
 
     /// Adds a file to the current job's output (or hands it to the sink).

@@ -20,7 +20,10 @@ pub struct Document {
 
 impl Document {
     pub fn new(kind: &str, title: String, url: String, summary: String, body: &str) -> Document {
-        let mut short: String = body.chars().take(BODY_CHARS).collect();
+        let mut short = match body.char_indices().nth(BODY_CHARS) {
+            Some((cut, _)) => body[..cut].to_owned(),
+            None => body.to_owned(),
+        };
         if short.len() < body.len() {
             short.push('…');
         }
@@ -78,4 +81,23 @@ pub fn write_script(docs: &[&Document], w: &mut dyn std::io::Write) -> std::io::
         w.write_all(json.as_bytes())?;
     }
     w.write_all(b"];\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(text: &str) -> String {
+        Document::new("page", "T".into(), "u".into(), String::new(), text).body
+    }
+
+    #[test]
+    fn a_body_keeps_its_first_characters_and_marks_a_cut() {
+        let exact = "é".repeat(BODY_CHARS);
+        assert_eq!(body(&exact), exact, "exactly as long as kept: no mark");
+        let longer = format!("{exact}ab");
+        assert_eq!(body(&longer), format!("{exact}…"));
+        assert_eq!(body(""), "");
+        assert_eq!(body("short text"), "short text");
+    }
 }
