@@ -757,6 +757,11 @@ fn num(x: f64) -> String {
     if !x.is_finite() {
         return "0".to_string();
     }
+    // A whole number prints as one (`-0` as `0`), without formatting a
+    // fraction first.
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return (x as i64).to_string();
+    }
     let s = format!("{x:.1}");
     let s = s.strip_suffix(".0").unwrap_or(&s);
     if s == "-0" { "0".to_string() } else { s.to_string() }
@@ -919,6 +924,22 @@ mod tests {
         assert_eq!(num(-3.5), "-3.5");
         assert_eq!(num(f64::NAN), "0");
         assert_eq!(num(f64::INFINITY), "0");
+        // Whole numbers print as the rounded format does.
+        for x in [
+            0.0,
+            -0.0,
+            7.0,
+            -7.0,
+            1234567.0,
+            -99999999999999.0,
+            999999999999999.0,
+            4e15,
+            -1e300,
+        ] {
+            let s = format!("{x:.1}");
+            let s = s.strip_suffix(".0").unwrap_or(&s);
+            assert_eq!(num(x), if s == "-0" { "0" } else { s }, "{x}");
+        }
     }
 
     #[test]

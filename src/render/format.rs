@@ -42,17 +42,19 @@ fn group(text: &str) -> String {
         Some((i, f)) => (i, Some(f)),
         None => (rest, None),
     };
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len() + int.len() / 3);
+    out.push_str(sign);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
             out.push(',');
         }
         out.push(c);
     }
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
     }
+    out
 }
 
 /// Short numbers for chart axes and labels: `44000` → `44k`, `1250000` → `1.3M`.

@@ -204,12 +204,23 @@ fn render_with(markdown: &str, links: &dyn LinkResolver, fast: bool) -> Rendered
                         text: plain,
                     });
                 }
-                events.push(Event::Html(CowStr::from(format!(
-                    "<h{lvl} id=\"{}\">",
-                    escape_attr(&hid)
-                ))));
+                const TAGS: [(&str, &str); 6] = [
+                    ("<h1 id=\"", "</h1>\n"),
+                    ("<h2 id=\"", "</h2>\n"),
+                    ("<h3 id=\"", "</h3>\n"),
+                    ("<h4 id=\"", "</h4>\n"),
+                    ("<h5 id=\"", "</h5>\n"),
+                    ("<h6 id=\"", "</h6>\n"),
+                ];
+                let (open, close) = TAGS[usize::from(lvl).clamp(1, 6) - 1];
+                let id = escape_attr(&hid);
+                let mut start = String::with_capacity(open.len() + id.len() + 2);
+                start.push_str(open);
+                start.push_str(&id);
+                start.push_str("\">");
+                events.push(Event::Html(CowStr::from(start)));
                 events.extend(inner);
-                events.push(Event::Html(CowStr::from(format!("</h{lvl}>\n"))));
+                events.push(Event::Html(CowStr::Borrowed(close)));
             }
             e => match &mut heading {
                 Some((_, _, inner)) => inner.push(e),
@@ -217,7 +228,7 @@ fn render_with(markdown: &str, links: &dyn LinkResolver, fast: bool) -> Rendered
             },
         }
     }
-    let mut html = String::new();
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let clean = match fast && !raw_html {
         true => super::clean::clean(&html),

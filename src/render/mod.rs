@@ -335,10 +335,16 @@ pub fn url(kind: Kind, id: &str) -> String {
     if kind == Kind::Page && id == "index" {
         return "index.html".into();
     }
-    if kind == Kind::Calendar {
-        return format!("schedule/calendars/{id}/index.html");
-    }
-    format!("{}/{id}/index.html", kind.folder())
+    let folder = match kind {
+        Kind::Calendar => "schedule/calendars",
+        _ => kind.folder(),
+    };
+    let mut url = String::with_capacity(folder.len() + id.len() + 12);
+    url.push_str(folder);
+    url.push('/');
+    url.push_str(id);
+    url.push_str("/index.html");
+    url
 }
 
 /// `../` per folder level of `path`.

@@ -2558,10 +2558,23 @@ fn entry_text<T: serde::Serialize>(
         scrub(&mut v, hidden, &keep);
     }
     // Pretty JSON, indented for its place two levels down in the file.
-    let mut text = serde_json::to_string_pretty(&v)?.replace('\n', "\n    ");
+    let mut text = indent(&serde_json::to_string_pretty(&v)?);
     // Kept until the end of the build: without the slack of its growth.
     text.shrink_to_fit();
     Ok(text)
+}
+
+/// `json` with four spaces more after each line end.
+fn indent(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    let mut rest = json;
+    while let Some(at) = memchr::memchr(b'\n', rest.as_bytes()) {
+        out.push_str(&rest[..=at]);
+        out.push_str("    ");
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Writes the entries of a section of `playbook.json` made from `list`,
