@@ -254,7 +254,7 @@ struct Words {
 impl Words {
     fn new(max: usize) -> Words {
         Words {
-            out: String::new(),
+            out: String::with_capacity(max + max / 4),
             chars: 0,
             max,
             in_word: false,
