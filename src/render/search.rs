@@ -49,36 +49,40 @@ struct Numbered<'a> {
 }
 
 /// Writes `search/index.js`: the documents as a global for the search
-/// page. Each document is encoded on any core, then written in order.
+/// page. Documents are encoded on every core, a thousand at a time, and
+/// written in order.
 pub fn write_script(docs: &[&Document], w: &mut dyn std::io::Write) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let encoded: Vec<String> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(id, d)| {
-            let json = serde_json::to_string(&Numbered {
-                id,
-                title: &d.title,
-                kind: &d.kind,
-                url: &d.url,
-                summary: &d.summary,
-                body: &d.body,
-            })
-            .expect("documents serialize");
-            // The JSON sits in a script file, not inline HTML, but keep it inert anyway.
-            if json.contains('<') {
-                json.replace('<', "\\u003c")
-            } else {
-                json
-            }
-        })
-        .collect();
+    const CHUNK: usize = 1024;
     w.write_all(b"window.PLAYBOOK_SEARCH = [")?;
-    for (id, json) in encoded.iter().enumerate() {
-        if id > 0 {
-            w.write_all(b",")?;
+    for (c, chunk) in docs.chunks(CHUNK).enumerate() {
+        let encoded: Vec<String> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let json = serde_json::to_string(&Numbered {
+                    id: c * CHUNK + i,
+                    title: &d.title,
+                    kind: &d.kind,
+                    url: &d.url,
+                    summary: &d.summary,
+                    body: &d.body,
+                })
+                .expect("documents serialize");
+                // The JSON sits in a script file, not inline HTML, but keep it inert anyway.
+                if json.contains('<') {
+                    json.replace('<', "\\u003c")
+                } else {
+                    json
+                }
+            })
+            .collect();
+        for (i, json) in encoded.iter().enumerate() {
+            if c + i > 0 {
+                w.write_all(b",")?;
+            }
+            w.write_all(json.as_bytes())?;
         }
-        w.write_all(json.as_bytes())?;
     }
     w.write_all(b"];\n")
 }
