@@ -96,6 +96,29 @@ mod tests {
     }
 
     #[test]
+    fn the_script_numbers_every_document_in_order() {
+        let docs: Vec<Document> = (0..2500)
+            .map(|i| Document::new("page", format!("T{i} <b>"), format!("u{i}"), String::new(), "b"))
+            .collect();
+        let refs: Vec<&Document> = docs.iter().collect();
+        let mut out = Vec::new();
+        write_script(&refs, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('<'), "kept inert");
+        let json = text
+            .strip_prefix("window.PLAYBOOK_SEARCH = ")
+            .and_then(|t| t.strip_suffix(";\n"))
+            .unwrap();
+        let list: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+        assert_eq!(list.len(), 2500);
+        for (i, d) in list.iter().enumerate() {
+            assert_eq!(d["id"], i);
+            assert_eq!(d["title"], format!("T{i} <b>"));
+            assert_eq!(d["url"], format!("u{i}"));
+        }
+    }
+
+    #[test]
     fn a_body_keeps_its_first_characters_and_marks_a_cut() {
         let exact = "é".repeat(BODY_CHARS);
         assert_eq!(body(&exact), exact, "exactly as long as kept: no mark");
