@@ -2532,7 +2532,9 @@ fn json_entry<T: serde::Serialize>(b: &mut Builder, section: &'static str, e: &E
         // A build writes `playbook.json` from the entities at the end.
         return Ok(());
     }
-    let text = entry_text(b.g, b.hidden_ids(), e)?;
+    let mut text = entry_text(b.g, b.hidden_ids(), e)?;
+    // Kept until the end of the build: without the slack of its growth.
+    text.shrink_to_fit();
     b.set_json(section, &e.id, text);
     Ok(())
 }
@@ -2558,10 +2560,7 @@ fn entry_text<T: serde::Serialize>(
         scrub(&mut v, hidden, &keep);
     }
     // Pretty JSON, indented for its place two levels down in the file.
-    let mut text = indent(&serde_json::to_string_pretty(&v)?);
-    // Kept until the end of the build: without the slack of its growth.
-    text.shrink_to_fit();
-    Ok(text)
+    Ok(indent(&serde_json::to_string_pretty(&v)?))
 }
 
 /// `json` with four spaces more after each line end.
