@@ -6,6 +6,12 @@ use std::path::{Path, PathBuf};
 
 pub const SETTINGS_FILE: &str = "playbook.yaml";
 
+/// Whether `path` is a symbolic link (which playbook neither reads nor
+/// writes through), whatever it points at, even nothing.
+pub fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// The playbook root for `given` (from `--root`) or, without it, searching
 /// upward from `cwd`.
 pub fn find_root(given: Option<&Path>, cwd: &Path) -> anyhow::Result<PathBuf> {

@@ -381,9 +381,6 @@ fn manifest_text(files: &BTreeSet<String>) -> String {
     list
 }
 
-/// A new folder beside `out` to make the site in, when `out` is not there
-/// yet; `None` otherwise, or when the folder cannot be made (the site is
-/// then written into `out` file by file).
 /// Refuses an output folder that is, or lies below, a symbolic link inside
 /// the playbook at `root`: a link committed to the playbook (a `public`
 /// that points elsewhere) must not make a build write outside it. An
@@ -394,7 +391,7 @@ pub fn refuse_links_inside(root: &Path, out: &Path) -> anyhow::Result<()> {
         if d == root || !d.starts_with(root) {
             break;
         }
-        if std::fs::symlink_metadata(d).is_ok_and(|m| m.file_type().is_symlink()) {
+        if crate::project::is_link(d) {
             bail!(
                 "refusing to write the site into {}: {} is a symbolic link in the playbook\n  help: pass the folder it points to with --out",
                 out.display(),
@@ -406,6 +403,9 @@ pub fn refuse_links_inside(root: &Path, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A new folder beside `out` to make the site in, when `out` is not there
+/// yet; `None` otherwise, or when the folder cannot be made (the site is
+/// then written into `out` file by file).
 fn new_folder_beside(out: &Path) -> Option<PathBuf> {
     let absent = std::fs::symlink_metadata(out).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
     let name = out.file_name()?.to_str()?;

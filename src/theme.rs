@@ -43,7 +43,7 @@ impl Theme {
         }
         let theme_dir = root.join("themes").join(name);
         for dir in [root.join("themes"), theme_dir.clone()] {
-            if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            if crate::project::is_link(&dir) {
                 return Err(linked(&dir));
             }
         }

@@ -27,7 +27,7 @@ pub fn run(global: &Global, kind: &str, id: &str, cwd: &Path) -> anyhow::Result<
     // Links are not followed: a folder of the playbook that is one would
     // take the file elsewhere, and a link (even a dangling one) is there.
     for dir in [root.join("content"), folder.clone()] {
-        if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        if crate::project::is_link(&dir) {
             bail!("{} is a symbolic link; nothing was written", dir.display());
         }
     }

@@ -681,7 +681,7 @@ fn load_walked(
         ..RawPlaybook::default()
     };
     let settings_path = root.join("playbook.yaml");
-    if std::fs::symlink_metadata(&settings_path).is_ok_and(|m| m.file_type().is_symlink()) {
+    if crate::project::is_link(&settings_path) {
         skipped_link(&mut pb.sources, root, &settings_path, sink);
     } else if let Some(file) = read_source_cached(&mut pb.sources, root, &settings_path, sink, cache, None)? {
         pb.settings = parse_cached(cache, &pb.sources, file, sink, |sink| {
