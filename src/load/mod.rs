@@ -1483,6 +1483,8 @@ fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) 
     match inner {
         E::Budget { breach, .. } => {
             use serde_saphyr::budget::BudgetBreach as B;
+            // The reader's limits that the options leave at its defaults.
+            let budget = options().budget.unwrap_or_default();
             let (message, help) = match breach {
                 B::Nodes { .. } => (
                     format!(
@@ -1499,7 +1501,10 @@ fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) 
                     "write the values out instead",
                 ),
                 B::MergeKeys { .. } => (
-                    "this YAML has more than 10,000 merge keys (`<<`)".to_owned(),
+                    format!(
+                        "this YAML has more than {} merge keys (`<<`)",
+                        limits::count(budget.max_merge_keys as u64)
+                    ),
                     "write the values out instead",
                 ),
                 B::Aliases { .. } => (
@@ -1511,7 +1516,10 @@ fn yaml_error(err: &serde_saphyr::Error, yaml: &str, file: FileId, base: usize) 
                 ),
                 B::Depth { .. } => return too_deep(loc),
                 B::ScalarBytes { .. } | B::RecordedAnchorBytes { .. } | B::RecordedAnchorEvents { .. } => (
-                    "aliases in this YAML repeat more text than the reader holds (64 MB)".to_owned(),
+                    format!(
+                        "aliases in this YAML repeat more text than the reader holds ({})",
+                        limits::size(budget.max_total_scalar_bytes as u64)
+                    ),
                     "refer to long values with fewer aliases",
                 ),
                 // The reader's other limits (events, comment bytes, ...):
@@ -1731,6 +1739,15 @@ mod tests {
         let d = diag_for::<Role>("hiring:\n  open: yes\n");
         assert_eq!(d.code, Code::InvalidValue);
         assert_eq!(d.message, "`yes` is not a boolean");
+    }
+
+    /// The reader's own merge-key limit, named with its figure.
+    #[test]
+    fn too_many_merge_keys_are_a_limit() {
+        let yaml: String = (0..10_001).map(|i| format!("k{i}:\n  <<: {{a: 1}}\n")).collect();
+        let d = diag_for::<serde_json::Value>(&yaml);
+        assert_eq!(d.code, Code::LimitExceeded);
+        assert_eq!(d.message, "this YAML has more than 10,000 merge keys (`<<`)");
     }
 
     #[test]
