@@ -247,12 +247,8 @@ impl<'a> Graph<'a> {
         t.unwrap_or_else(|| id.to_owned())
     }
 
-    pub fn period(&self, p: &RawPeriod) -> Option<Period> {
-        period_of(p)
-    }
-
     pub fn goal_period(&self, goal: &Goal) -> Option<Period> {
-        goal.period.as_ref().and_then(|p| self.period(&p.value))
+        goal.period.as_ref().and_then(|p| period_of(&p.value))
     }
 
     fn compute_horizon(&self) -> DateRange {

@@ -520,7 +520,7 @@ fn goal_tree(b: &Builder) -> Vec<GoalSummary> {
                 .data
                 .period
                 .as_ref()
-                .and_then(|p| b.g.period(&p.value))
+                .and_then(|p| crate::graph::period_of(&p.value))
                 .map_or(String::new(), |p| p.to_string()),
             owner: g.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
             depth,
@@ -1081,8 +1081,14 @@ fn line_row(
     let period = l
         .period
         .as_ref()
-        .and_then(|p| b.g.period(&p.value))
-        .or_else(|| budget.data.period.as_ref().and_then(|p| b.g.period(&p.value)));
+        .and_then(|p| crate::graph::period_of(&p.value))
+        .or_else(|| {
+            budget
+                .data
+                .period
+                .as_ref()
+                .and_then(|p| crate::graph::period_of(&p.value))
+        });
     LineRow {
         id: text(&l.id),
         title: l
@@ -1135,7 +1141,7 @@ fn budget_summary(b: &Builder, e: &Entity<crate::model::budget::Budget>) -> Budg
             .data
             .period
             .as_ref()
-            .and_then(|p| b.g.period(&p.value))
+            .and_then(|p| crate::graph::period_of(&p.value))
             .map_or(String::new(), |p| p.to_string()),
         total: format::money(total, cur.as_ref()),
         planned: format::money(planned, cur.as_ref()),
@@ -1229,7 +1235,11 @@ fn budgets(b: &mut Builder) -> R {
         let cur = budget_currency(b, e);
         let (total, planned, actual) = sums(e);
         let title = text(&e.data.title);
-        let budget_period = e.data.period.as_ref().and_then(|p| b.g.period(&p.value));
+        let budget_period = e
+            .data
+            .period
+            .as_ref()
+            .and_then(|p| crate::graph::period_of(&p.value));
         let lines: Vec<&crate::model::budget::BudgetLine> = e
             .data
             .lines
@@ -1286,7 +1296,7 @@ fn budgets(b: &mut Builder) -> R {
             let p = l
                 .period
                 .as_ref()
-                .and_then(|p| b.g.period(&p.value))
+                .and_then(|p| crate::graph::period_of(&p.value))
                 .or(budget_period)?;
             Some((quarter_label(&p, fy), None))
         });
