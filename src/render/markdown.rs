@@ -262,13 +262,27 @@ impl Words {
         }
     }
 
+    /// Adds a piece of the text. Words are copied whole, not character
+    /// by character; ASCII is told apart from other whitespace by byte.
     fn push(&mut self, piece: &str) {
         if self.full {
             return;
         }
-        for c in piece.chars() {
-            if c.is_whitespace() {
+        // The length of the whitespace character at `i`, if there is one.
+        let space_at = |i: usize| match piece.as_bytes()[i] {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => Some(1),
+            0..0x80 => None,
+            _ => piece[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map(char::len_utf8),
+        };
+        let mut i = 0;
+        while i < piece.len() {
+            if let Some(len) = space_at(i) {
                 self.in_word = false;
+                i += len;
                 continue;
             }
             if !self.in_word {
@@ -282,11 +296,33 @@ impl Words {
                 }
                 self.in_word = true;
             }
-            if self.chars < self.max {
-                self.out.push(c);
-                self.chars += 1;
+            // The word (or the part of it in this piece), and its characters.
+            let mut end = i;
+            let mut chars = 0;
+            while end < piece.len() && space_at(end).is_none() {
+                end += utf8_len(piece.as_bytes()[end]);
+                chars += 1;
             }
+            let room = self.max.saturating_sub(self.chars);
+            if chars <= room {
+                self.out.push_str(&piece[i..end]);
+                self.chars += chars;
+            } else {
+                self.out.extend(piece[i..end].chars().take(room));
+                self.chars += room;
+            }
+            i = end;
         }
+    }
+}
+
+/// The length of the UTF-8 character that starts with byte `b`.
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0..0x80 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
     }
 }
 
@@ -587,7 +623,7 @@ mod tests {
     proptest::proptest! {
         /// The words kept for search are the start of all the words.
         #[test]
-        fn words_are_the_start_of_all_words(text in "[a-zé \n\t]{0,60}", max in 0usize..40, cuts in proptest::collection::vec(0usize..61, 0..4)) {
+        fn words_are_the_start_of_all_words(text in "[a-zé😀 \n\t\u{a0}\u{2003}\u{85}\u{b}]{0,60}", max in 0usize..40, cuts in proptest::collection::vec(0usize..61, 0..4)) {
             let all = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let start: String = all.chars().take(max).collect();
             proptest::prop_assert_eq!(words(&text, max), start.clone());

@@ -357,6 +357,21 @@ struct Resolver<'a> {
     root: String,
 }
 
+/// Ids of entities left out of a build (and shown under no kind).
+pub fn hidden_ids(g: &Graph) -> std::collections::BTreeSet<String> {
+    let r = g.raw;
+    let shown: std::collections::BTreeSet<&str> = Kind::ALL
+        .into_iter()
+        .flat_map(|k| r.ids(k).into_iter().filter(move |id| g.visible(k, id)))
+        .collect();
+    Kind::ALL
+        .into_iter()
+        .flat_map(|k| r.ids(k).into_iter().filter(move |id| !g.visible(k, id)))
+        .filter(|id| !shown.contains(id))
+        .map(str::to_owned)
+        .collect()
+}
+
 impl LinkResolver for Resolver<'_> {
     fn resolve(&self, kind: Kind, id: &str, fragment: Option<&str>) -> Option<String> {
         if !self.g.visible(kind, id) {
@@ -466,19 +481,7 @@ impl<'g> Builder<'g> {
 
     /// Ids of entities left out of this build (and shown under no kind).
     pub fn hidden_ids(&self) -> &'g std::collections::BTreeSet<String> {
-        self.shared.hidden.get_or_init(|| {
-            let r = self.g.raw;
-            let shown: std::collections::BTreeSet<&str> = Kind::ALL
-                .into_iter()
-                .flat_map(|k| r.ids(k).into_iter().filter(move |id| self.g.visible(k, id)))
-                .collect();
-            Kind::ALL
-                .into_iter()
-                .flat_map(|k| r.ids(k).into_iter().filter(move |id| !self.g.visible(k, id)))
-                .filter(|id| !shown.contains(id))
-                .map(str::to_owned)
-                .collect()
-        })
+        self.shared.hidden.get_or_init(|| hidden_ids(self.g))
     }
 
     /// A link to an entity, when it is in this build.

@@ -11,6 +11,7 @@ use crate::model::role::{EmploymentType, Remote, Role, SalaryPer};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 type R = anyhow::Result<()>;
@@ -403,7 +404,9 @@ fn progress_summary(
     }
 }
 
-fn key_results(b: &Builder, e: &Entity<crate::model::content::Goal>) -> Vec<KeyResultDetail> {
+/// A goal's key results with their progress; with `cascade`, also the
+/// rows of their cascades (goal pages show them, the goal tree does not).
+fn key_results(b: &Builder, e: &Entity<crate::model::content::Goal>, cascade: bool) -> Vec<KeyResultDetail> {
     let fy = b.g.fy_start;
     let Some(period) = b.g.goal_period(&e.data) else {
         return Vec::new();
@@ -443,13 +446,14 @@ fn key_results(b: &Builder, e: &Entity<crate::model::content::Goal>) -> Vec<KeyR
             }
         };
         let summary = progress_summary(b, &kr_id, title, Some(metric), baseline, target, &p);
-        let mut cascade: Vec<(Period, Decimal)> = k
+        let mut targets: Vec<(Period, Decimal)> = k
             .cascade
             .iter()
+            .filter(|_| cascade)
             .filter_map(|(key, v)| Some((Period::parse(&key.value).ok()?, parse_decimal(&v.value.0).ok()?)))
             .collect();
-        cascade.sort_by_key(|(p, _)| (p.granularity(), p.range(fy).start));
-        let rows = cascade
+        targets.sort_by_key(|(p, _)| (p.granularity(), p.range(fy).start));
+        let rows = targets
             .into_iter()
             .map(|(per, t)| {
                 let r = per.range(fy);
@@ -524,7 +528,7 @@ fn goal_tree(b: &Builder) -> Vec<GoalSummary> {
                 .map_or(String::new(), |p| p.to_string()),
             owner: g.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
             depth,
-            key_results: key_results(b, g).into_iter().map(|k| k.summary).collect(),
+            key_results: key_results(b, g, false).into_iter().map(|k| k.summary).collect(),
         });
         if let Some(kids) = children.get(&Some(g.id.as_str())) {
             for k in kids.iter().rev() {
@@ -586,7 +590,7 @@ fn goals(b: &mut Builder) -> R {
             children,
             personas: b.links(Kind::Persona, g.personas.iter().map(|p| p.value.as_str())),
             campaigns,
-            key_results: key_results(b, e),
+            key_results: key_results(b, e, true),
             body: body.html,
         };
         b.emit(spec, &data)?;
@@ -2512,10 +2516,16 @@ fn sitemap_xml(base: &str, pages: &[&str]) -> String {
     xml
 }
 
+/// Whether a string is the id of a hidden entity (with or without a
+/// fragment).
+fn names_hidden(hidden: &BTreeSet<String>, s: &str) -> bool {
+    hidden.contains(s.split('#').next().unwrap_or(s))
+}
+
 /// Removes every string that names a hidden entity (`id` or `id#kr`), and
 /// the fields left empty by that.
 fn scrub(v: &mut serde_json::Value, hidden: &BTreeSet<String>, keep: &dyn Fn(Kind, &str) -> bool) {
-    let names_hidden = |s: &str| hidden.contains(s.split('#').next().unwrap_or(s));
+    let names_hidden = |s: &str| names_hidden(hidden, s);
     match v {
         serde_json::Value::String(s) if s.contains("](@") => {
             *s = super::markdown::strip_links(s, keep);
@@ -2555,27 +2565,51 @@ fn entry_text<T: serde::Serialize>(
     hidden: &BTreeSet<String>,
     e: &Entity<T>,
 ) -> serde_json::Result<String> {
+    let keep = |k: Kind, id: &str| g.visible(k, id);
     let mut v = serde_json::to_value(&e.data)?;
     if let Some(obj) = v.as_object_mut() {
         obj.retain(|_, x| !x.is_null() && x.as_array().is_none_or(|a| !a.is_empty()));
-        if let Some(body) = &e.body {
-            obj.insert(
-                "body".into(),
-                g.raw.sources.get(e.file).text[body.clone()].trim().into(),
-            );
-        }
     }
+    // The body, the bulk of most entries, is written into the entry's text
+    // directly rather than copied into the value: as `scrub` would leave it.
+    let mut body = e
+        .body
+        .as_ref()
+        .filter(|_| v.is_object())
+        .map(|b| Cow::Borrowed(g.raw.sources.get(e.file).text[b.clone()].trim()));
     if g.public {
-        let keep = |k: Kind, id: &str| g.visible(k, id);
         scrub(&mut v, hidden, &keep);
+        body = body
+            .filter(|b| !names_hidden(hidden, b))
+            .map(|b| match b.contains("](@") {
+                true => Cow::Owned(super::markdown::strip_links(&b, &keep)),
+                false => b,
+            });
     }
+    if let (Some(obj), Some(_)) = (v.as_object_mut(), &body) {
+        obj.insert("body".into(), serde_json::Value::String(String::new()));
+    }
+    let json = serde_json::to_string_pretty(&v)?;
     // Pretty JSON, indented for its place two levels down in the file.
-    Ok(indent(&serde_json::to_string_pretty(&v)?))
+    let size = json.len() + json.len() / 8 + body.as_ref().map_or(0, |b| b.len() + b.len() / 16);
+    let mut out = String::with_capacity(size);
+    match body {
+        Some(body) => {
+            // The top level's keys are the only ones after a line end and
+            // two spaces; the body goes between the empty string's quotes.
+            const SLOT: &str = "\n  \"body\": \"\"";
+            let at = json.find(SLOT).expect("the body's place") + SLOT.len() - 1;
+            indent(&json[..at], &mut out);
+            json_string_contents(&body, &mut out);
+            indent(&json[at..], &mut out);
+        }
+        None => indent(&json, &mut out),
+    }
+    Ok(out)
 }
 
-/// `json` with four spaces more after each line end.
-fn indent(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + json.len() / 8);
+/// Appends `json` with four spaces more after each line end.
+fn indent(json: &str, out: &mut String) {
     let mut rest = json;
     while let Some(at) = memchr::memchr(b'\n', rest.as_bytes()) {
         out.push_str(&rest[..=at]);
@@ -2583,7 +2617,68 @@ fn indent(json: &str) -> String {
         rest = &rest[at + 1..];
     }
     out.push_str(rest);
-    out
+}
+
+/// How `serde_json` escapes a byte inside a string: `None` for a byte it
+/// keeps, `Some("")` for one written as `\u00XX`.
+fn json_escape(b: u8) -> Option<&'static str> {
+    match b {
+        b'"' => Some("\\\""),
+        b'\\' => Some("\\\\"),
+        b'\n' => Some("\\n"),
+        b'\r' => Some("\\r"),
+        b'\t' => Some("\\t"),
+        0x08 => Some("\\b"),
+        0x0C => Some("\\f"),
+        0x00..=0x1F => Some(""),
+        _ => None,
+    }
+}
+
+/// Appends `s` escaped as inside a JSON string, exactly as `serde_json`
+/// escapes it. Eight bytes are looked at at once: a word's mask of bytes
+/// to escape is exact at its lowest byte, which is all that is used.
+fn json_string_contents(s: &str, out: &mut String) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let to_escape = |w: u64| {
+        (w.wrapping_sub(ONES * 0x20) & !w & HIGH)
+            | zero_byte(w ^ (ONES * u64::from(b'"')))
+            | zero_byte(w ^ (ONES * u64::from(b'\\')))
+    };
+    let bytes = s.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let at = match bytes.get(i..i + 8) {
+            Some(word) => match to_escape(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+                0 => {
+                    i += 8;
+                    continue;
+                }
+                mask => i + mask.trailing_zeros() as usize / 8,
+            },
+            None => match bytes[i..].iter().position(|&b| json_escape(b).is_some()) {
+                Some(n) => i + n,
+                None => break,
+            },
+        };
+        let b = bytes[at];
+        // Every byte escaped is ASCII: `at` is a boundary.
+        out.push_str(&s[start..at]);
+        match json_escape(b).expect("a byte to escape") {
+            "" => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xF)]));
+            }
+            escaped => out.push_str(escaped),
+        }
+        start = at + 1;
+        i = start;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// Writes the entries of a section of `playbook.json` made from `list`,
@@ -2757,5 +2852,126 @@ mod quarter_tests {
         assert_eq!(quarter_label(&p("2027-02"), 7), "FY2027-Q3");
         let r = Period::Range(jiff::civil::date(2026, 1, 5), jiff::civil::date(2026, 2, 1));
         assert_eq!(quarter_label(&r, 1), "2026-Q1");
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The escaped form of `s` as `serde_json` writes it, quotes removed.
+    fn by_serde(s: &str) -> String {
+        let quoted = serde_json::to_string(s).unwrap();
+        quoted[1..quoted.len() - 1].to_owned()
+    }
+
+    fn escaped(s: &str) -> String {
+        let mut out = String::new();
+        json_string_contents(s, &mut out);
+        out
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let every_ascii: String = (0u8..=0x7F).map(char::from).collect();
+        for s in [
+            "",
+            "plain",
+            "exactly8",
+            "\"",
+            "a\\b",
+            "line\nnext\r\n\ttab",
+            "\u{8}\u{c}\u{0}\u{1f}\u{7f}",
+            "é “quotes” 😀 and \"more\" past eight bytes\n",
+            &every_ascii,
+            &every_ascii.repeat(3)[5..],
+        ] {
+            assert_eq!(escaped(s), by_serde(s), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_is_escaped_as_serde_json_escapes_it(s in "(?s:.{0,80})", ctl in "[\\x00-\\x1f\"\\\\a-z]{0,40}") {
+            prop_assert_eq!(escaped(&s), by_serde(&s));
+            prop_assert_eq!(escaped(&ctl), by_serde(&ctl));
+            let mixed = format!("{s}{ctl}{s}");
+            prop_assert_eq!(escaped(&mixed), by_serde(&mixed));
+        }
+    }
+
+    /// The entry as a JSON value would have it: the body put into the value
+    /// and scrubbed with the rest.
+    fn through_the_value<T: serde::Serialize>(
+        g: &crate::graph::Graph,
+        hidden: &BTreeSet<String>,
+        e: &Entity<T>,
+    ) -> String {
+        let mut v = serde_json::to_value(&e.data).unwrap();
+        if let Some(obj) = v.as_object_mut() {
+            obj.retain(|_, x| !x.is_null() && x.as_array().is_none_or(|a| !a.is_empty()));
+            if let Some(body) = &e.body {
+                obj.insert(
+                    "body".into(),
+                    g.raw.sources.get(e.file).text[body.clone()].trim().into(),
+                );
+            }
+        }
+        if g.public {
+            scrub(&mut v, hidden, &|k: Kind, id: &str| g.visible(k, id));
+        }
+        let mut out = String::new();
+        indent(&serde_json::to_string_pretty(&v).unwrap(), &mut out);
+        out
+    }
+
+    /// Entries are made with the body written in place; they are the same
+    /// as through a JSON value, in full and public builds of every playbook
+    /// of the repository.
+    #[test]
+    fn entries_are_what_the_json_value_gives() {
+        fn same<T: serde::Serialize>(
+            g: &crate::graph::Graph,
+            hidden: &BTreeSet<String>,
+            list: &[Entity<T>],
+        ) -> usize {
+            for e in list {
+                assert_eq!(
+                    entry_text(g, hidden, e).unwrap(),
+                    through_the_value(g, hidden, e),
+                    "{}",
+                    e.id
+                );
+            }
+            list.iter().filter(|e| e.body.is_some()).count()
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let today = crate::Today {
+            as_of: Some("2026-11-28".into()),
+            source_date_epoch: None,
+        };
+        let mut bodies = 0;
+        for dir in [
+            root.to_path_buf(),
+            root.join("examples/careers"),
+            root.join("examples/minimal"),
+        ] {
+            for public in [false, true] {
+                let compiled = crate::compile(&dir, &today, public).unwrap();
+                let g = crate::graph::Graph::new(&compiled.raw, compiled.today, public);
+                let hidden = super::super::hidden_ids(&g);
+                let r = &compiled.raw;
+                bodies += same(&g, &hidden, &r.budgets)
+                    + same(&g, &hidden, &r.calendars)
+                    + same(&g, &hidden, &r.campaigns)
+                    + same(&g, &hidden, &r.goals)
+                    + same(&g, &hidden, &r.metrics)
+                    + same(&g, &hidden, &r.pages)
+                    + same(&g, &hidden, &r.personas)
+                    + same(&g, &hidden, &r.roles);
+            }
+        }
+        assert!(bodies > 20, "{bodies} bodies");
     }
 }
