@@ -74,14 +74,78 @@ pub fn percent(share: f64) -> String {
     format!("{}%", (share * 100.0).round() as i64)
 }
 
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Appends `n` in decimal, with at least `width` digits.
+fn push_number(out: &mut String, n: impl Into<u32>, width: usize) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut rest: u32 = n.into();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 && digits.len() - at >= width {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&b| char::from(b)));
+}
+
+/// The short English name of the month of `d`.
+fn month_abbr(d: Date) -> &'static str {
+    MONTHS[usize::from(d.month().unsigned_abs()) - 1]
+}
+
 /// `2026-03-01` → `1 Mar 2026`.
 pub fn date(d: Date) -> String {
-    d.strftime("%-d %b %Y").to_string()
+    if !(1000..=9999).contains(&d.year()) {
+        return d.strftime("%-d %b %Y").to_string();
+    }
+    let mut out = String::with_capacity(12);
+    push_number(&mut out, d.day().unsigned_abs(), 1);
+    out.push(' ');
+    out.push_str(month_abbr(d));
+    out.push(' ');
+    push_number(&mut out, d.year().unsigned_abs(), 1);
+    out
+}
+
+/// `2026-03-01`, as the date prints; quick for years 0 to 9999.
+pub fn iso_date(d: Date) -> String {
+    if !(0..=9999).contains(&d.year()) {
+        return d.to_string();
+    }
+    let mut out = String::with_capacity(10);
+    push_number(&mut out, d.year().unsigned_abs(), 4);
+    out.push('-');
+    push_number(&mut out, d.month().unsigned_abs(), 2);
+    out.push('-');
+    push_number(&mut out, d.day().unsigned_abs(), 2);
+    out
+}
+
+/// `09:30`.
+pub fn hour_minute(t: jiff::civil::Time) -> String {
+    let mut out = String::with_capacity(5);
+    push_number(&mut out, t.hour().unsigned_abs(), 2);
+    out.push(':');
+    push_number(&mut out, t.minute().unsigned_abs(), 2);
+    out
 }
 
 /// `Mon 5 Jan`.
 pub fn day_label(d: Date) -> String {
-    d.strftime("%a %-d %b").to_string()
+    let mut out = String::with_capacity(10);
+    out.push_str(WEEKDAYS[usize::from(d.weekday().to_monday_zero_offset().unsigned_abs())]);
+    out.push(' ');
+    push_number(&mut out, d.day().unsigned_abs(), 1);
+    out.push(' ');
+    out.push_str(month_abbr(d));
+    out
 }
 
 /// `2026-03` → `March 2026`.
@@ -93,6 +157,39 @@ pub fn month_label(d: Date) -> String {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    /// The quick date and time labels are those of the format strings
+    /// they stand for, on every day of four centuries and beyond.
+    #[test]
+    fn dates_and_times_print_as_their_formats() {
+        let mut d = Date::new(1900, 1, 1).unwrap();
+        let end = Date::new(2300, 12, 31).unwrap();
+        while d <= end {
+            assert_eq!(date(d), d.strftime("%-d %b %Y").to_string());
+            assert_eq!(day_label(d), d.strftime("%a %-d %b").to_string());
+            assert_eq!(iso_date(d), d.to_string());
+            d = d.tomorrow().unwrap();
+        }
+        for d in [
+            Date::MIN,
+            Date::MAX,
+            Date::new(-1, 3, 4).unwrap(),
+            Date::new(0, 1, 1).unwrap(),
+            Date::new(9, 10, 11).unwrap(),
+            Date::new(999, 12, 31).unwrap(),
+            Date::new(9999, 12, 31).unwrap(),
+        ] {
+            assert_eq!(date(d), d.strftime("%-d %b %Y").to_string());
+            assert_eq!(day_label(d), d.strftime("%a %-d %b").to_string());
+            assert_eq!(iso_date(d), d.to_string());
+        }
+        for h in 0..24 {
+            for m in 0..60 {
+                let t = jiff::civil::Time::new(h, m, 59, 999).unwrap();
+                assert_eq!(hour_minute(t), t.strftime("%H:%M").to_string());
+            }
+        }
+    }
 
     #[test]
     fn numbers_and_money() {
