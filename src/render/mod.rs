@@ -179,18 +179,21 @@ fn render_jobs_into(
         // by the first shard to ask while the others wait.
         pages::prepare(&Builder::new(graph, theme, options, selection.clone(), shared));
     }
-    // Every shard walks the same jobs in the same order and renders every
-    // n-th of those selected; their outputs are disjoint and merged by job,
-    // so the result does not depend on how many threads there are.
-    let mut shards = rayon::current_num_threads().max(1) * 4;
+    // One shard per thread. Every shard walks the same jobs in the same
+    // order and renders those whose numbers it claims, one at a time, so
+    // that no thread idles while another still has jobs waiting. Their
+    // outputs are disjoint and merged by job: the result does not depend on
+    // how many threads there are, nor on which thread rendered what.
+    let mut shards = rayon::current_num_threads().max(1);
     if let Selection::Only(jobs) = selection {
         shards = shards.min(jobs.len()).max(1);
     }
+    let claims = Claims::default();
     let parts: Vec<anyhow::Result<BTreeMap<Job, JobOutput>>> = (0..shards)
         .into_par_iter()
-        .map(|k| {
+        .map(|_| {
             let mut b = Builder::new(graph, theme, options, selection.clone(), shared);
-            b.shard = (k, shards);
+            b.claim = Some((&claims, claims.next()));
             b.sink = out;
             pages::jobs(&mut b)?;
             Ok(b.outputs)
@@ -201,6 +204,18 @@ fn render_jobs_into(
         outputs.extend(part?.into_iter().map(|(job, o)| (job, std::sync::Arc::new(o))));
     }
     Ok(outputs)
+}
+
+/// Job numbers (in the order the jobs are met), handed out in turn to the
+/// shards that walk them.
+#[derive(Default)]
+struct Claims(std::sync::atomic::AtomicUsize);
+
+impl Claims {
+    /// The lowest number not yet claimed, now claimed.
+    fn next(&self) -> usize {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// What the shards of one build compute once and share.
@@ -281,9 +296,10 @@ pub struct Builder<'g> {
     shared: &'g Shared,
     /// Where files go as they are made; without it, into the job's output.
     sink: Option<&'g dyn Output>,
-    /// This builder renders the selected jobs whose number (in the order
-    /// they are met) is `shard.0` modulo `shard.1`.
-    shard: (usize, usize),
+    /// In a shard: the claims it takes its jobs from, and the number (in
+    /// the order selected jobs are met) of the job it renders next. Others
+    /// render every selected job.
+    claim: Option<(&'g Claims, usize)>,
     /// Selected jobs met so far.
     met: usize,
     /// The page being rendered, when pages go to a sink: one buffer for
@@ -423,7 +439,7 @@ impl<'g> Builder<'g> {
             outputs: BTreeMap::new(),
             shared,
             sink: None,
-            shard: (0, 1),
+            claim: None,
             met: 0,
             scratch: Vec::new(),
         };
@@ -648,8 +664,13 @@ impl<'g> Builder<'g> {
             return false;
         }
         self.met += 1;
-        if (self.met - 1) % self.shard.1 != self.shard.0 {
-            return false;
+        if let Some((claims, next)) = &mut self.claim {
+            // Claims only grow and every shard meets the jobs in the same
+            // order: a number claimed is never behind its shard.
+            if self.met - 1 != *next {
+                return false;
+            }
+            *next = claims.next();
         }
         self.outputs.entry(job.clone()).or_default();
         self.current = Some(job);

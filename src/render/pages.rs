@@ -2088,7 +2088,12 @@ fn occurrence_index_where(
                 };
                 let event = event.get_or_insert_with(|| EventShown::new(base));
                 let time = o.time.map(format::hour_minute);
-                let shown = Shown::of(event, format::iso_date(o.date), format::day_label(o.date), time.clone());
+                let shown = Shown::of(
+                    event,
+                    format::iso_date(o.date),
+                    format::day_label(o.date),
+                    time.clone(),
+                );
                 let owner = ev.owner.as_ref().map(|x| x.value.clone());
                 let campaign = ev.campaign.as_ref().map(|x| x.value.clone());
                 tagged.push((
