@@ -762,6 +762,19 @@ fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         return (x as i64).to_string();
     }
+    // Tenths from one multiplication, when it cannot round otherwise than
+    // the exact value does: below 1e9 the product is off by less than
+    // 1e-6, so tenths this far from a tie round the same way.
+    let tenths = x * 10.0;
+    if x.abs() < 1e9 && ((tenths - tenths.trunc()).abs() - 0.5).abs() > 1e-3 {
+        let tenths = tenths.round() as i64;
+        let (whole, tenth) = (tenths / 10, (tenths % 10).unsigned_abs());
+        return match (tenth, tenths < 0) {
+            (0, _) => whole.to_string(),
+            (_, true) => format!("-{}.{tenth}", whole.unsigned_abs()),
+            (_, false) => format!("{whole}.{tenth}"),
+        };
+    }
     let s = format!("{x:.1}");
     let s = s.strip_suffix(".0").unwrap_or(&s);
     if s == "-0" { "0".to_string() } else { s.to_string() }
@@ -915,8 +928,56 @@ mod tests {
         }
     }
 
+    /// The coordinate as the rounded format prints it.
+    fn formatted(x: f64) -> String {
+        if !x.is_finite() {
+            return "0".into();
+        }
+        let s = format!("{x:.1}");
+        let s = s.strip_suffix(".0").unwrap_or(&s);
+        if s == "-0" { "0".into() } else { s.into() }
+    }
+
+    proptest::proptest! {
+        /// Tenths made by multiplying are those of the rounded format, near
+        /// ties (`0.15`, `2.25`) and far from them, at every magnitude.
+        #[test]
+        fn num_is_the_rounded_format(whole in -100_000i64..100_000, hundredths in 0i64..100, noise in -2i64..=2, scale in 0u32..12) {
+            let base = (whole as f64 + hundredths as f64 / 100.0) * 10f64.powi(scale as i32 - 6);
+            let x = f64::from_bits((base.to_bits() as i64 + noise) as u64);
+            proptest::prop_assert_eq!(num(x), formatted(x), "{:?}", x);
+        }
+
+        /// Values whose tenths are a tie but for the binary rounding.
+        #[test]
+        fn num_is_the_rounded_format_near_ties(tenths in -10_000_000i64..10_000_000, noise in -2i64..=2) {
+            let base = (tenths as f64 + 0.5) / 10.0;
+            let x = f64::from_bits((base.to_bits() as i64 + noise) as u64);
+            proptest::prop_assert_eq!(num(x), formatted(x), "{:?}", x);
+        }
+    }
+
     #[test]
     fn num_rounds_without_noise() {
+        for x in [
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            -0.05,
+            -0.15,
+            -0.25,
+            1.45,
+            2.5,
+            999_999_999.95,
+            -0.04,
+            -0.06,
+            0.95,
+            -0.95,
+            1e-300,
+        ] {
+            assert_eq!(num(x), formatted(x), "{x}");
+        }
         assert_eq!(num(10.0), "10");
         assert_eq!(num(10.04), "10");
         assert_eq!(num(10.05 + 1e-9), "10.1");
