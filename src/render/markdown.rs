@@ -263,7 +263,8 @@ impl Words {
     }
 
     /// Adds a piece of the text. Words are copied whole, not character
-    /// by character; ASCII is told apart from other whitespace by byte.
+    /// by character; ASCII whitespace is told from its byte, and only other
+    /// characters are decoded to ask whether they are whitespace.
     fn push(&mut self, piece: &str) {
         if self.full {
             return;
@@ -316,7 +317,8 @@ impl Words {
     }
 }
 
-/// The length of the UTF-8 character that starts with byte `b`.
+/// The length of the UTF-8 character that starts with byte `b` (never
+/// asked of a continuation byte).
 fn utf8_len(b: u8) -> usize {
     match b {
         0..0x80 => 1,

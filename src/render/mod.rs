@@ -193,7 +193,7 @@ fn render_jobs_into(
         .into_par_iter()
         .map(|_| {
             let mut b = Builder::new(graph, theme, options, selection.clone(), shared);
-            b.claim = Some((&claims, claims.next()));
+            b.claim = Some((&claims, None));
             b.sink = out;
             pages::jobs(&mut b)?;
             Ok(b.outputs)
@@ -297,9 +297,9 @@ pub struct Builder<'g> {
     /// Where files go as they are made; without it, into the job's output.
     sink: Option<&'g dyn Output>,
     /// In a shard: the claims it takes its jobs from, and the number (in
-    /// the order selected jobs are met) of the job it renders next. Others
-    /// render every selected job.
-    claim: Option<(&'g Claims, usize)>,
+    /// the order selected jobs are met) of the job it renders next, once
+    /// claimed. Others render every selected job.
+    claim: Option<(&'g Claims, Option<usize>)>,
     /// Selected jobs met so far.
     met: usize,
     /// The page being rendered, when pages go to a sink: one buffer for
@@ -374,7 +374,7 @@ struct Resolver<'a> {
 }
 
 /// Ids of entities left out of a build (and shown under no kind).
-pub fn hidden_ids(g: &Graph) -> std::collections::BTreeSet<String> {
+fn hidden_ids(g: &Graph) -> std::collections::BTreeSet<String> {
     let r = g.raw;
     let shown: std::collections::BTreeSet<&str> = Kind::ALL
         .into_iter()
@@ -665,12 +665,15 @@ impl<'g> Builder<'g> {
         }
         self.met += 1;
         if let Some((claims, next)) = &mut self.claim {
-            // Claims only grow and every shard meets the jobs in the same
-            // order: a number claimed is never behind its shard.
-            if self.met - 1 != *next {
+            // A shard claims a number when it meets a job without holding
+            // one: at its start, and after each job it renders, so that no
+            // job waits behind one still rendering. Claims only grow and
+            // every shard meets the jobs in the same order: the number
+            // claimed is never behind the shard.
+            if *next.get_or_insert_with(|| claims.next()) != self.met - 1 {
                 return false;
             }
-            *next = claims.next();
+            *next = None;
         }
         self.outputs.entry(job.clone()).or_default();
         self.current = Some(job);

@@ -2582,6 +2582,7 @@ fn entry_text<T: serde::Serialize>(
         .as_ref()
         .filter(|_| v.is_object())
         .map(|b| Cow::Borrowed(g.raw.sources.get(e.file).text[b.clone()].trim()));
+    let has_body = body.is_some();
     if g.public {
         scrub(&mut v, hidden, &keep);
         body = body
@@ -2591,8 +2592,12 @@ fn entry_text<T: serde::Serialize>(
                 false => b,
             });
     }
-    if let (Some(obj), Some(_)) = (v.as_object_mut(), &body) {
-        obj.insert("body".into(), serde_json::Value::String(String::new()));
+    if let Some(obj) = v.as_object_mut().filter(|_| has_body) {
+        match body {
+            Some(_) => obj.insert("body".into(), serde_json::Value::String(String::new())),
+            // Scrubbed away, as any field naming a hidden entity is.
+            None => obj.remove("body"),
+        };
     }
     let json = serde_json::to_string_pretty(&v)?;
     // Pretty JSON, indented for its place two levels down in the file.
@@ -2641,8 +2646,9 @@ fn json_escape(b: u8) -> Option<&'static str> {
 }
 
 /// Appends `s` escaped as inside a JSON string, exactly as `serde_json`
-/// escapes it. Eight bytes are looked at at once: a word's mask of bytes
-/// to escape is exact at its lowest byte, which is all that is used.
+/// escapes it. Eight bytes are looked at at once: the lowest byte a word's
+/// mask flags is always one to escape (false flags appear only above a
+/// true one), and only that one is used.
 fn json_string_contents(s: &str, out: &mut String) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
