@@ -248,7 +248,7 @@ impl<'a> Graph<'a> {
     }
 
     pub fn goal_period(&self, goal: &Goal) -> Option<Period> {
-        goal.period.as_ref().and_then(|p| period_of(&p.value))
+        period_of(goal.period.as_ref())
     }
 
     fn compute_horizon(&self) -> DateRange {
@@ -586,9 +586,9 @@ impl<'a> Graph<'a> {
     }
 }
 
-/// A period as written, when it parses.
-pub fn period_of(p: &RawPeriod) -> Option<Period> {
-    match p {
+/// A period as written (in an optional field), when it is there and parses.
+pub fn period_of(p: Option<&crate::model::Located<RawPeriod>>) -> Option<Period> {
+    match &p?.value {
         RawPeriod::Name(n) => Period::parse(n).ok(),
         RawPeriod::Range { start, end } => Some(Period::Range(
             parse_date(&start.value.0).ok()?,
@@ -611,12 +611,12 @@ pub fn horizon(r: &RawPlaybook, today: Date, fy_start: u8) -> DateRange {
     }
     let mut ranges: Vec<DateRange> = Vec::new();
     for g in &r.goals {
-        if let Some(p) = g.data.period.as_ref().and_then(|p| period_of(&p.value)) {
+        if let Some(p) = period_of(g.data.period.as_ref()) {
             ranges.push(p.range(fy_start));
         }
     }
     for b in &r.budgets {
-        if let Some(p) = b.data.period.as_ref().and_then(|p| period_of(&p.value)) {
+        if let Some(p) = period_of(b.data.period.as_ref()) {
             ranges.push(p.range(fy_start));
         }
     }

@@ -2,7 +2,7 @@
 
 use super::context::*;
 use super::{Builder, Job, PageSpec, charts, feeds, format, jsonld, search, url};
-use crate::graph::{Health, Progress};
+use crate::graph::{Health, Progress, period_of};
 use crate::load::{Entity, Kind};
 use crate::model::content::Aggregation;
 use crate::model::money::{Currency, parse_decimal};
@@ -520,12 +520,7 @@ fn goal_tree(b: &Builder) -> Vec<GoalSummary> {
         }
         out.push(GoalSummary {
             link: b.link(Kind::Goal, &g.id).expect("visible"),
-            period: g
-                .data
-                .period
-                .as_ref()
-                .and_then(|p| crate::graph::period_of(&p.value))
-                .map_or(String::new(), |p| p.to_string()),
+            period: b.g.goal_period(&g.data).map_or(String::new(), |p| p.to_string()),
             owner: g.data.owner.as_ref().and_then(|o| b.link(Kind::Role, &o.value)),
             depth,
             key_results: key_results(b, g, false).into_iter().map(|k| k.summary).collect(),
@@ -1082,17 +1077,7 @@ fn line_row(
         .and_then(|p| parse_decimal(&p.value.0).ok())
         .unwrap_or_default();
     let actual = l.actual.as_ref().and_then(|a| parse_decimal(&a.value.0).ok());
-    let period = l
-        .period
-        .as_ref()
-        .and_then(|p| crate::graph::period_of(&p.value))
-        .or_else(|| {
-            budget
-                .data
-                .period
-                .as_ref()
-                .and_then(|p| crate::graph::period_of(&p.value))
-        });
+    let period = period_of(l.period.as_ref()).or_else(|| period_of(budget.data.period.as_ref()));
     LineRow {
         id: text(&l.id),
         title: l
@@ -1141,12 +1126,7 @@ fn budget_summary(b: &Builder, e: &Entity<crate::model::budget::Budget>) -> Budg
     let (total, planned, actual) = sums(e);
     BudgetSummary {
         link: b.link(Kind::Budget, &e.id).expect("visible"),
-        period: e
-            .data
-            .period
-            .as_ref()
-            .and_then(|p| crate::graph::period_of(&p.value))
-            .map_or(String::new(), |p| p.to_string()),
+        period: period_of(e.data.period.as_ref()).map_or(String::new(), |p| p.to_string()),
         total: format::money(total, cur.as_ref()),
         planned: format::money(planned, cur.as_ref()),
         actual: format::money(actual, cur.as_ref()),
@@ -1239,11 +1219,7 @@ fn budgets(b: &mut Builder) -> R {
         let cur = budget_currency(b, e);
         let (total, planned, actual) = sums(e);
         let title = text(&e.data.title);
-        let budget_period = e
-            .data
-            .period
-            .as_ref()
-            .and_then(|p| crate::graph::period_of(&p.value));
+        let budget_period = period_of(e.data.period.as_ref());
         let lines: Vec<&crate::model::budget::BudgetLine> = e
             .data
             .lines
@@ -1297,11 +1273,7 @@ fn budgets(b: &mut Builder) -> R {
         });
         let fy = b.g.fy_start;
         let by_quarter = group(&|l| {
-            let p = l
-                .period
-                .as_ref()
-                .and_then(|p| crate::graph::period_of(&p.value))
-                .or(budget_period)?;
+            let p = period_of(l.period.as_ref()).or(budget_period)?;
             Some((quarter_label(&p, fy), None))
         });
         let by_campaign = group(&|l| {
