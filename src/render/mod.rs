@@ -586,29 +586,29 @@ impl<'g> Builder<'g> {
         if spec.path != "404.html" {
             self.out().pages.push(spec.path.clone());
         }
-        match self.sink {
-            Some(sink) => {
-                // The job is recorded, as by `add_file`.
-                self.out();
-                let put = sink.put(&spec.path, &html);
-                self.scratch = html;
-                put
-            }
-            None => self.add_file(spec.path, html),
+        // A page that went to the sink leaves its buffer for the next.
+        if let Some(buffer) = self.keep_or_put(spec.path, html)? {
+            self.scratch = buffer;
         }
+        Ok(())
     }
 
     /// Adds a file to the current job's output (or hands it to the sink).
     pub fn add_file(&mut self, path: impl Into<String>, bytes: Vec<u8>) -> anyhow::Result<()> {
-        let path = path.into();
+        self.keep_or_put(path.into(), bytes).map(drop)
+    }
+
+    /// [`Builder::add_file`]; the bytes come back when they went to the
+    /// sink, which does not keep them.
+    fn keep_or_put(&mut self, path: String, bytes: Vec<u8>) -> anyhow::Result<Option<Vec<u8>>> {
         // The job is recorded either way, to tell that it ran.
         let sink = self.sink;
         let out = self.out();
         match sink {
-            Some(sink) => sink.put(&path, &bytes),
+            Some(sink) => sink.put(&path, &bytes).map(|()| Some(bytes)),
             None => {
                 out.files.insert(path, std::sync::Arc::new(bytes));
-                Ok(())
+                Ok(None)
             }
         }
     }
