@@ -997,9 +997,7 @@ mod tests {
             4e15,
             -1e300,
         ] {
-            let s = format!("{x:.1}");
-            let s = s.strip_suffix(".0").unwrap_or(&s);
-            assert_eq!(num(x), if s == "-0" { "0" } else { s }, "{x}");
+            assert_eq!(num(x), formatted(x), "{x}");
         }
     }
 

@@ -95,9 +95,11 @@ fn push_number(out: &mut String, n: impl Into<u32>, width: usize) {
     out.extend(digits[at..].iter().map(|&b| char::from(b)));
 }
 
-/// The short English name of the month of `d`.
-fn month_abbr(d: Date) -> &'static str {
-    MONTHS[usize::from(d.month().unsigned_abs()) - 1]
+/// Appends `5 Jan`: the day of `d` and the short English name of its month.
+fn push_day_month(out: &mut String, d: Date) {
+    push_number(out, d.day().unsigned_abs(), 1);
+    out.push(' ');
+    out.push_str(MONTHS[usize::from(d.month().unsigned_abs()) - 1]);
 }
 
 /// `2026-03-01` → `1 Mar 2026`.
@@ -106,9 +108,7 @@ pub fn date(d: Date) -> String {
         return d.strftime("%-d %b %Y").to_string();
     }
     let mut out = String::with_capacity(12);
-    push_number(&mut out, d.day().unsigned_abs(), 1);
-    out.push(' ');
-    out.push_str(month_abbr(d));
+    push_day_month(&mut out, d);
     out.push(' ');
     push_number(&mut out, d.year().unsigned_abs(), 1);
     out
@@ -142,9 +142,7 @@ pub fn day_label(d: Date) -> String {
     let mut out = String::with_capacity(10);
     out.push_str(WEEKDAYS[usize::from(d.weekday().to_monday_zero_offset().unsigned_abs())]);
     out.push(' ');
-    push_number(&mut out, d.day().unsigned_abs(), 1);
-    out.push(' ');
-    out.push_str(month_abbr(d));
+    push_day_month(&mut out, d);
     out
 }
 
