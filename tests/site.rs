@@ -481,6 +481,44 @@ fn a_playbook_overrides_templates_and_adds_static_files() {
 }
 
 #[test]
+fn a_template_looping_over_a_map_meets_its_keys_in_field_order() {
+    let root = sample_copy("map-order");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block content %}<ol id=\"keys\">{% for k, v in page %}<li>{{ k }}</li>{% endfor %}</ol>{% endblock content %}",
+    )
+    .unwrap();
+    let keys = |out: &Path| {
+        let html = std::fs::read_to_string(out.join("pages/mission/index.html")).unwrap();
+        let at = html.find("<ol id=\"keys\">").expect("the list");
+        let end = html[at..].find("</ol>").expect("its end") + at;
+        html[at..end].to_owned()
+    };
+    let (first, second) = (root.join("first"), root.join("second"));
+    assert_eq!(build(&root, &first, &[]).status.code(), Some(0));
+    assert_eq!(build(&root, &second, &[]).status.code(), Some(0));
+    // The order the fields are declared in (`src/render/context.rs`).
+    let expected = [
+        "title",
+        "description",
+        "section",
+        "root",
+        "path",
+        "canonical",
+        "toc",
+        "referenced_by",
+        "json_ld",
+        "feeds",
+    ]
+    .map(|k| format!("<li>{k}</li>"))
+    .concat();
+    assert_eq!(keys(&first), format!("<ol id=\"keys\">{expected}"));
+    assert_eq!(read_tree(&first), read_tree(&second));
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
 fn init_writes_a_playbook_that_checks_and_builds() {
     let dir = temp("init");
     let o = playbook(&["init", dir.to_str().unwrap()], &repo());
