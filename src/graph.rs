@@ -24,6 +24,9 @@ pub type Ref = (Kind, String);
 /// For each entity, the entities that refer to it (fields and links).
 pub type Backlinks = BTreeMap<Ref, BTreeSet<Ref>>;
 
+/// A reference from one entity to another: (from, to).
+type Edge<'a> = ((Kind, &'a str), (Kind, &'a str));
+
 /// How a goal is doing at "today".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -150,11 +153,7 @@ impl<'a> Graph<'a> {
         g.horizon = crate::timings::step("horizon", || g.compute_horizon());
         g.backlinks = crate::timings::step("backlinks", || match last {
             Some((last, changed)) => g.patch_backlinks(last, changed),
-            None => {
-                let mut out = Backlinks::new();
-                g.add_edges(&mut out, None);
-                out
-            }
+            None => g.all_backlinks(),
         });
         g
     }
@@ -266,85 +265,119 @@ impl<'a> Graph<'a> {
         last.retain(|_, sources| !sources.is_empty());
         let only: std::collections::HashSet<(Kind, &str)> =
             changed.iter().map(|(k, id)| (*k, id.as_str())).collect();
-        self.add_edges(&mut last, Some(&only));
+        self.add_edges(&mut last, &only);
         last
     }
 
-    /// Adds to `out` the reference edges of every entity, or of those in
-    /// `only`.
-    fn add_edges(&self, out: &mut Backlinks, only: Option<&std::collections::HashSet<(Kind, &str)>>) {
+    /// Adds to `out` the reference edges of the entities in `only`.
+    fn add_edges(&self, out: &mut Backlinks, only: &std::collections::HashSet<(Kind, &str)>) {
+        self.each_edge(Some(only), &mut |(from, to)| {
+            out.entry((to.0, to.1.to_owned()))
+                .or_default()
+                .insert((from.0, from.1.to_owned()));
+        });
+    }
+
+    /// The backlinks of every entity. The edges are gathered and sorted
+    /// first, so that each key and each entry is made once, in order.
+    fn all_backlinks(&self) -> Backlinks {
+        use rayon::prelude::*;
+        let mut edges = Vec::new();
+        // Sorted by target, then source.
+        self.each_edge(None, &mut |(from, to)| edges.push((to, from)));
+        edges.par_sort_unstable();
+        edges.dedup();
+        let mut out = Vec::new();
+        let mut rest = edges.as_slice();
+        while let Some(&(to, _)) = rest.first() {
+            let n = rest.iter().position(|(t, _)| *t != to).unwrap_or(rest.len());
+            let sources = rest[..n].iter().map(|(_, (k, id))| (*k, (*id).to_owned()));
+            out.push(((to.0, to.1.to_owned()), sources.collect::<BTreeSet<Ref>>()));
+            rest = &rest[n..];
+        }
+        out.into_iter().collect()
+    }
+
+    /// Hands `edge` every reference edge (from, to) of every entity, or of
+    /// those in `only`; a reference to a place in a page counts as one to
+    /// the page, and none to the entity itself.
+    fn each_edge<'s>(
+        &'s self,
+        only: Option<&std::collections::HashSet<(Kind, &str)>>,
+        edge: &mut dyn FnMut(Edge<'s>),
+    ) {
         let r = self.raw;
-        let mut add = |from: Ref, kind: Kind, id: &str| {
+        let mut add = |from: (Kind, &'s str), kind: Kind, id: &'s str| {
             let id = id.split('#').next().unwrap_or(id);
-            if (from.0, from.1.as_str()) != (kind, id) {
-                out.entry((kind, id.to_owned())).or_default().insert(from);
+            if from != (kind, id) {
+                edge((from, (kind, id)));
             }
         };
         let skip = |kind: Kind, id: &str| only.is_some_and(|only| !only.contains(&(kind, id)));
         for e in r.metrics.iter().filter(|e| !skip(Kind::Metric, &e.id)) {
-            let me = (Kind::Metric, e.id.clone());
+            let me = (Kind::Metric, e.id.as_str());
             if let Some(o) = &e.data.owner {
-                add(me.clone(), Kind::Role, &o.value);
+                add(me, Kind::Role, &o.value);
             }
         }
         for e in r.goals.iter().filter(|e| !skip(Kind::Goal, &e.id)) {
-            let me = (Kind::Goal, e.id.clone());
+            let me = (Kind::Goal, e.id.as_str());
             let d = &e.data;
             for x in d.owner.iter() {
-                add(me.clone(), Kind::Role, &x.value);
+                add(me, Kind::Role, &x.value);
             }
             for x in d.parent.iter() {
-                add(me.clone(), Kind::Goal, &x.value);
+                add(me, Kind::Goal, &x.value);
             }
             for x in &d.personas {
-                add(me.clone(), Kind::Persona, &x.value);
+                add(me, Kind::Persona, &x.value);
             }
             for kr in &d.key_results {
                 for m in kr.value.metric.iter() {
-                    add(me.clone(), Kind::Metric, &m.value);
+                    add(me, Kind::Metric, &m.value);
                 }
             }
         }
         for e in r.campaigns.iter().filter(|e| !skip(Kind::Campaign, &e.id)) {
-            let me = (Kind::Campaign, e.id.clone());
+            let me = (Kind::Campaign, e.id.as_str());
             let d = &e.data;
             for x in d.owner.iter() {
-                add(me.clone(), Kind::Role, &x.value);
+                add(me, Kind::Role, &x.value);
             }
             for x in &d.goals {
-                add(me.clone(), Kind::Goal, &x.value);
+                add(me, Kind::Goal, &x.value);
             }
             for x in &d.personas {
-                add(me.clone(), Kind::Persona, &x.value);
+                add(me, Kind::Persona, &x.value);
             }
         }
         for e in r.budgets.iter().filter(|e| !skip(Kind::Budget, &e.id)) {
-            let me = (Kind::Budget, e.id.clone());
+            let me = (Kind::Budget, e.id.as_str());
             for x in e.data.owner.iter() {
-                add(me.clone(), Kind::Role, &x.value);
+                add(me, Kind::Role, &x.value);
             }
             for line in e.data.lines.iter().flat_map(|l| l.value.iter()) {
                 for x in line.value.campaign.iter() {
-                    add(me.clone(), Kind::Campaign, &x.value);
+                    add(me, Kind::Campaign, &x.value);
                 }
                 for x in line.value.owner.iter() {
-                    add(me.clone(), Kind::Role, &x.value);
+                    add(me, Kind::Role, &x.value);
                 }
             }
         }
         for e in r.roles.iter().filter(|e| !skip(Kind::Role, &e.id)) {
-            let me = (Kind::Role, e.id.clone());
+            let me = (Kind::Role, e.id.as_str());
             let d = &e.data;
             for x in d.reports_to.iter() {
-                add(me.clone(), Kind::Role, &x.value);
+                add(me, Kind::Role, &x.value);
             }
             for x in &d.kpis {
-                add(me.clone(), Kind::Metric, &x.value);
+                add(me, Kind::Metric, &x.value);
             }
             for area in d.responsibilities.iter().flat_map(|a| a.value.iter()) {
                 for item in &area.value.items {
                     for k in &item.value.kpis {
-                        add(me.clone(), Kind::Metric, &k.value);
+                        add(me, Kind::Metric, &k.value);
                     }
                 }
             }
@@ -352,32 +385,32 @@ impl<'a> Graph<'a> {
                 if let Some(o) = &x.value.owner
                     && self.role(&o.value).is_some()
                 {
-                    add(me.clone(), Kind::Role, &o.value);
+                    add(me, Kind::Role, &o.value);
                 }
             }
             for x in &d.escalations {
                 if let Some(o) = &x.value.to
                     && self.role(&o.value).is_some()
                 {
-                    add(me.clone(), Kind::Role, &o.value);
+                    add(me, Kind::Role, &o.value);
                 }
             }
         }
         for e in r.calendars.iter().filter(|e| !skip(Kind::Calendar, &e.id)) {
-            let me = (Kind::Calendar, e.id.clone());
+            let me = (Kind::Calendar, e.id.as_str());
             for ev in e.data.events.iter().flat_map(|v| v.value.iter()) {
                 let v = &ev.value;
                 for x in v.owner.iter() {
-                    add(me.clone(), Kind::Role, &x.value);
+                    add(me, Kind::Role, &x.value);
                 }
                 for x in v.campaign.iter() {
-                    add(me.clone(), Kind::Campaign, &x.value);
+                    add(me, Kind::Campaign, &x.value);
                 }
                 for x in &v.personas {
-                    add(me.clone(), Kind::Persona, &x.value);
+                    add(me, Kind::Persona, &x.value);
                 }
                 for x in v.goal.iter() {
-                    add(me.clone(), Kind::Goal, &x.value);
+                    add(me, Kind::Goal, &x.value);
                 }
             }
         }
@@ -395,7 +428,7 @@ impl<'a> Graph<'a> {
                 if let Some((k, target, _)) = parse_link(dest)
                     && let Some(k) = Kind::from_folder(k)
                 {
-                    add((kind, id.clone()), k, target);
+                    add((kind, id.as_str()), k, target);
                 }
             }
         }
@@ -689,5 +722,30 @@ mod tests {
         }
         raw.index = Some(page("index"));
         assert!(Graph::new(&raw, today, false).visible(Kind::Page, "index"));
+    }
+
+    /// The backlinks made all at once are those that adding every
+    /// entity's edges one at a time (as a rebuild does for the changed
+    /// ones) makes.
+    #[test]
+    fn backlinks_made_at_once_are_those_made_edge_by_edge() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let today = crate::Today::from_env(Some("2026-11-28".into()));
+        for dir in [
+            root.to_path_buf(),
+            root.join("examples/careers"),
+            root.join("examples/minimal"),
+        ] {
+            let compiled = crate::compile(&dir, &today, false).unwrap();
+            let g = Graph::new(&compiled.raw, compiled.today, false);
+            let every: std::collections::HashSet<(Kind, &str)> = Kind::ALL
+                .into_iter()
+                .flat_map(|k| compiled.raw.loaded_ids(k).into_iter().map(move |id| (k, id)))
+                .collect();
+            let mut one_by_one = Backlinks::new();
+            g.add_edges(&mut one_by_one, &every);
+            assert!(!g.backlinks.is_empty(), "{}", dir.display());
+            assert_eq!(g.backlinks, one_by_one, "{}", dir.display());
+        }
     }
 }

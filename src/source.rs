@@ -5,6 +5,45 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+/// A file's text, shared without a copy: a file is read into a `String`,
+/// which an `Arc<str>` would copy once more.
+#[derive(Clone, Debug, Default)]
+pub struct Text(Arc<String>);
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Text {
+    /// Whether `a` and `b` are the same text, not just equal ones.
+    pub fn same(a: &Text, b: &Text) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        Text::same(self, other) || *self.0 == *other.0
+    }
+}
+
+impl Eq for Text {}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Arc::new(s))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(Arc::new(s.to_owned()))
+    }
+}
+
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub u32);
@@ -18,13 +57,13 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The text; empty when the file is not UTF-8. Shared, so that a
     /// rebuild of `serve` reuses the text of unchanged files without a copy.
-    pub text: Arc<str>,
+    pub text: Text,
     /// Where lines start, found when a position is first asked for.
     line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
-    pub fn new(name: String, path: PathBuf, text: impl Into<Arc<str>>) -> Self {
+    pub fn new(name: String, path: PathBuf, text: impl Into<Text>) -> Self {
         SourceFile {
             name,
             path,
@@ -91,7 +130,7 @@ impl SourceMap {
     }
 
     /// Gives file `id` a new text; returns the old one.
-    pub fn set_text(&mut self, id: FileId, text: Arc<str>) -> Arc<str> {
+    pub fn set_text(&mut self, id: FileId, text: Text) -> Text {
         let file = &mut self.files[id.0 as usize];
         file.line_starts = OnceLock::new();
         std::mem::replace(&mut file.text, text)

@@ -283,7 +283,7 @@ impl LoadCache {
 }
 
 struct Cached {
-    text: std::sync::Arc<str>,
+    text: crate::source::Text,
     /// `Option<Entity<T>>` for the file's kind; `None` while the entity is
     /// lent to the playbook of the last load (see [`LoadCache::restore`]).
     value: Option<Box<dyn std::any::Any + Send + Sync>>,
@@ -301,7 +301,7 @@ impl LoadCache {
                 let source = sources.get(e.file);
                 if let Some(c) = cache.files.get_mut(&source.name)
                     && c.value.is_none()
-                    && std::sync::Arc::ptr_eq(&c.text, &source.text)
+                    && crate::source::Text::same(&c.text, &source.text)
                 {
                     c.value = Some(Box::new(Some(e)));
                 }
@@ -497,7 +497,7 @@ fn parse_one<T: Clone + Send + Sync + 'static>(
     let source = sources.get(file);
     let old = cache.files.get(&source.name).filter(|_| !cache.disabled);
     if let Some(c) = old
-        && (std::sync::Arc::ptr_eq(&c.text, &source.text) || c.text == source.text)
+        && c.text == source.text
         && c.value.as_ref().is_some_and(|v| v.is::<Option<Entity<T>>>())
     {
         return Parsed {
@@ -1056,7 +1056,7 @@ pub fn relative_name(root: &Path, path: &Path) -> Option<String> {
 
 /// A file's text, as read from the disk.
 enum FileText {
-    Utf8(Arc<str>),
+    Utf8(crate::source::Text),
     /// Not UTF-8: the text with replacement characters, and where the
     /// first invalid byte is.
     Lossy(String, usize),
@@ -1130,7 +1130,7 @@ impl LoadCache {
 
     /// The text of a file (by name) the cache is told did not change
     /// (`serve` knows which files its watcher saw change).
-    fn cached_text(&self, name: &str) -> Option<Arc<str>> {
+    fn cached_text(&self, name: &str) -> Option<crate::source::Text> {
         let changed = self.changed.as_ref()?;
         if changed.contains(name) {
             return None;
