@@ -612,16 +612,18 @@ fn parse_cached<T: Clone + Send + Sync + 'static>(
     absorb(cache, sources, sink, parsed)
 }
 
-/// One parsed entity file, of any kind.
+/// One parsed entity file, of any kind: boxed, since entities of some
+/// kinds are many times the size of others (a list of them would take the
+/// largest size for each).
 enum Loaded {
-    Page(Parsed<Page>),
-    Persona(Parsed<Persona>),
-    Campaign(Parsed<Campaign>),
-    Role(Parsed<Role>),
-    Goal(Parsed<Goal>),
-    Metric(Parsed<Metric>),
-    Budget(Parsed<Budget>),
-    Calendar(Parsed<Calendar>),
+    Page(Box<Parsed<Page>>),
+    Persona(Box<Parsed<Persona>>),
+    Campaign(Box<Parsed<Campaign>>),
+    Role(Box<Parsed<Role>>),
+    Goal(Box<Parsed<Goal>>),
+    Metric(Box<Parsed<Metric>>),
+    Budget(Box<Parsed<Budget>>),
+    Calendar(Box<Parsed<Calendar>>),
 }
 
 fn parse_task(cache: &LoadCache, sources: &SourceMap, t: &EntityFile) -> Loaded {
@@ -629,8 +631,10 @@ fn parse_task(cache: &LoadCache, sources: &SourceMap, t: &EntityFile) -> Loaded 
         cache: &LoadCache,
         sources: &SourceMap,
         t: &EntityFile,
-    ) -> Parsed<T> {
-        parse_one(cache, sources, t.file, |sink| parse_file(sources, t, sink))
+    ) -> Box<Parsed<T>> {
+        Box::new(parse_one(cache, sources, t.file, |sink| {
+            parse_file(sources, t, sink)
+        }))
     }
     match t.kind {
         Kind::Page => Loaded::Page(entity(cache, sources, t)),
@@ -911,14 +915,14 @@ fn load_walked(
     for (task, loaded) in tasks.into_iter().zip(parsed) {
         let (c, src) = (&mut *cache, &pb.sources);
         let ok = match loaded {
-            Loaded::Page(p) => push(&mut pb.pages, absorb(c, src, sink, p)),
-            Loaded::Persona(p) => push(&mut pb.personas, absorb(c, src, sink, p)),
-            Loaded::Campaign(p) => push(&mut pb.campaigns, absorb(c, src, sink, p)),
-            Loaded::Role(p) => push(&mut pb.roles, absorb(c, src, sink, p)),
-            Loaded::Goal(p) => push(&mut pb.goals, absorb(c, src, sink, p)),
-            Loaded::Metric(p) => push(&mut pb.metrics, absorb(c, src, sink, p)),
-            Loaded::Budget(p) => push(&mut pb.budgets, absorb(c, src, sink, p)),
-            Loaded::Calendar(p) => push(&mut pb.calendars, absorb(c, src, sink, p)),
+            Loaded::Page(p) => push(&mut pb.pages, absorb(c, src, sink, *p)),
+            Loaded::Persona(p) => push(&mut pb.personas, absorb(c, src, sink, *p)),
+            Loaded::Campaign(p) => push(&mut pb.campaigns, absorb(c, src, sink, *p)),
+            Loaded::Role(p) => push(&mut pb.roles, absorb(c, src, sink, *p)),
+            Loaded::Goal(p) => push(&mut pb.goals, absorb(c, src, sink, *p)),
+            Loaded::Metric(p) => push(&mut pb.metrics, absorb(c, src, sink, *p)),
+            Loaded::Budget(p) => push(&mut pb.budgets, absorb(c, src, sink, *p)),
+            Loaded::Calendar(p) => push(&mut pb.calendars, absorb(c, src, sink, *p)),
         };
         if !ok {
             pb.broken.insert((task.kind, task.id));
