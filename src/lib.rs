@@ -119,16 +119,26 @@ pub fn build_site(
     render::render(&graph, &theme, &render::Options { base_url })
 }
 
+/// What a build made and no longer needs once the site is written: the
+/// graph, the theme and the rendered jobs. Dropping it frees their memory,
+/// which for a large playbook takes tens of milliseconds; a process about
+/// to end can skip that (`std::mem::forget`).
+pub struct Leftovers<'a> {
+    _graph: graph::Graph<'a>,
+    _theme: theme::Theme,
+    _render: render::Leftovers,
+}
+
 /// Renders the site of a compiled playbook (which must have no errors)
 /// straight into the output folder `out`: files are written aside as they
 /// are made and put in place only when all are, so a failure leaves the
 /// previous site as it was.
-pub fn write_site(
-    compiled: &Compiled,
+pub fn write_site<'a>(
+    compiled: &'a Compiled,
     public: bool,
     base_url: Option<String>,
     out: &Path,
-) -> anyhow::Result<site::WriteStats> {
+) -> anyhow::Result<(site::WriteStats, Leftovers<'a>)> {
     // The templates compile on another thread while the graph is made
     // (`theme` in `-v` is the time then left to wait for them).
     let (theme, graph) = std::thread::scope(|s| {
@@ -145,8 +155,14 @@ pub fn write_site(
     });
     let theme = theme?;
     let writer = site::Writer::new(out);
-    timings::step("render", || {
+    let rendered = timings::step("render", || {
         render::render_into(&graph, &theme, &render::Options { base_url }, &writer)
     })?;
-    timings::step("commit", || writer.commit())
+    let stats = timings::step("commit", || writer.commit())?;
+    let rest = Leftovers {
+        _graph: graph,
+        _theme: theme,
+        _render: rendered,
+    };
+    Ok((stats, rest))
 }

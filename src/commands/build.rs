@@ -36,7 +36,7 @@ pub fn run(global: &Global, args: &BuildArgs, cwd: &Path) -> anyhow::Result<Exit
     };
     crate::site::refuse_links_inside(&root, &out)?;
     // Template errors and write errors alike name what failed.
-    let stats = crate::write_site(&compiled, args.public, args.base_url.clone(), &out)?;
+    let (stats, rest) = crate::write_site(&compiled, args.public, args.base_url.clone(), &out)?;
     if !global.quiet {
         eprintln!(
             "built {} files into {} in {} ms ({} written, {} unchanged, {} removed)",
@@ -53,6 +53,7 @@ pub fn run(global: &Global, args: &BuildArgs, cwd: &Path) -> anyhow::Result<Exit
     }
     // The process ends next: the operating system takes the memory back
     // at once, faster than freeing every string of a large playbook.
+    std::mem::forget(rest);
     std::mem::forget(compiled);
     Ok(ExitCode::SUCCESS)
 }

@@ -123,7 +123,12 @@ pub trait Output: Sync {
 
 /// [`render`], handing every file to `out` as soon as it is made. The same
 /// files as [`render`] gives.
-pub fn render_into(graph: &Graph, theme: &Theme, options: &Options, out: &dyn Output) -> anyhow::Result<()> {
+pub fn render_into(
+    graph: &Graph,
+    theme: &Theme,
+    options: &Options,
+    out: &dyn Output,
+) -> anyhow::Result<Leftovers> {
     let shared = Shared::default();
     // playbook.json needs no page: it is written while the pages render.
     let (outputs, json) = crate::timings::step("pages", || {
@@ -147,11 +152,19 @@ pub fn render_into(graph: &Graph, theme: &Theme, options: &Options, out: &dyn Ou
             out.put(path, bytes)?;
         }
     }
-    // Freeing every job's output of a large site takes tens of
-    // milliseconds: it is done beside the rest of the build (committing
-    // the files) rather than before it.
-    rayon::spawn(move || drop((outputs, shared)));
-    Ok(())
+    Ok(Leftovers {
+        _outputs: outputs,
+        _shared: shared,
+    })
+}
+
+/// What rendering made besides the files: every job's output and what the
+/// jobs shared. Freeing it takes tens of milliseconds for a large site, so
+/// it is handed back rather than freed at once: a process about to end
+/// need not free it at all.
+pub struct Leftovers {
+    _outputs: Outputs,
+    _shared: Shared,
 }
 
 /// Renders the selected jobs only.
