@@ -24,9 +24,6 @@ pub type Ref = (Kind, String);
 /// For each entity, the entities that refer to it (fields and links).
 pub type Backlinks = BTreeMap<Ref, BTreeSet<Ref>>;
 
-/// A reference from one entity to another: (from, to).
-type Edge<'a> = ((Kind, &'a str), (Kind, &'a str));
-
 /// How a goal is doing at "today".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -153,7 +150,11 @@ impl<'a> Graph<'a> {
         g.horizon = crate::timings::step("horizon", || g.compute_horizon());
         g.backlinks = crate::timings::step("backlinks", || match last {
             Some((last, changed)) => g.patch_backlinks(last, changed),
-            None => g.all_backlinks(),
+            None => {
+                let mut out = Backlinks::new();
+                g.add_edges(&mut out, None);
+                out
+            }
         });
         g
     }
@@ -265,52 +266,20 @@ impl<'a> Graph<'a> {
         last.retain(|_, sources| !sources.is_empty());
         let only: std::collections::HashSet<(Kind, &str)> =
             changed.iter().map(|(k, id)| (*k, id.as_str())).collect();
-        self.add_edges(&mut last, &only);
+        self.add_edges(&mut last, Some(&only));
         last
     }
 
-    /// Adds to `out` the reference edges of the entities in `only`.
-    fn add_edges(&self, out: &mut Backlinks, only: &std::collections::HashSet<(Kind, &str)>) {
-        self.each_edge(Some(only), &mut |(from, to)| {
-            out.entry((to.0, to.1.to_owned()))
-                .or_default()
-                .insert((from.0, from.1.to_owned()));
-        });
-    }
-
-    /// The backlinks of every entity. The edges are gathered and sorted
-    /// first, so that each key and each entry is made once, in order.
-    fn all_backlinks(&self) -> Backlinks {
-        use rayon::prelude::*;
-        let mut edges = Vec::new();
-        // Sorted by target, then source.
-        self.each_edge(None, &mut |(from, to)| edges.push((to, from)));
-        edges.par_sort_unstable();
-        edges.dedup();
-        let mut out = Vec::new();
-        let mut rest = edges.as_slice();
-        while let Some(&(to, _)) = rest.first() {
-            let n = rest.iter().position(|(t, _)| *t != to).unwrap_or(rest.len());
-            let sources = rest[..n].iter().map(|(_, (k, id))| (*k, (*id).to_owned()));
-            out.push(((to.0, to.1.to_owned()), sources.collect::<BTreeSet<Ref>>()));
-            rest = &rest[n..];
-        }
-        out.into_iter().collect()
-    }
-
-    /// Hands `edge` every reference edge (from, to) of every entity, or of
-    /// those in `only`; a reference to a place in a page counts as one to
-    /// the page, and none to the entity itself.
-    fn each_edge<'s>(
-        &'s self,
-        only: Option<&std::collections::HashSet<(Kind, &str)>>,
-        edge: &mut dyn FnMut(Edge<'s>),
-    ) {
+    /// Adds to `out` the reference edges of every entity, or of those in
+    /// `only`.
+    fn add_edges(&self, out: &mut Backlinks, only: Option<&std::collections::HashSet<(Kind, &str)>>) {
         let r = self.raw;
-        let mut add = |from: (Kind, &'s str), kind: Kind, id: &'s str| {
+        let mut add = |from: (Kind, &str), kind: Kind, id: &str| {
             let id = id.split('#').next().unwrap_or(id);
             if from != (kind, id) {
-                edge((from, (kind, id)));
+                out.entry((kind, id.to_owned()))
+                    .or_default()
+                    .insert((from.0, from.1.to_owned()));
             }
         };
         let skip = |kind: Kind, id: &str| only.is_some_and(|only| !only.contains(&(kind, id)));
@@ -724,13 +693,15 @@ mod tests {
         assert!(Graph::new(&raw, today, false).visible(Kind::Page, "index"));
     }
 
-    /// The backlinks made all at once are those that adding every
-    /// entity's edges one at a time (as a rebuild does for the changed
-    /// ones) makes.
+    /// The backlinks of a build are those that adding the edges of every
+    /// entity named (as a rebuild does for the changed ones) makes.
     #[test]
-    fn backlinks_made_at_once_are_those_made_edge_by_edge() {
+    fn backlinks_are_those_of_every_entity_named() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let today = crate::Today::from_env(Some("2026-11-28".into()));
+        let today = crate::Today {
+            as_of: Some("2026-11-28".into()),
+            source_date_epoch: None,
+        };
         for dir in [
             root.to_path_buf(),
             root.join("examples/careers"),
@@ -742,10 +713,10 @@ mod tests {
                 .into_iter()
                 .flat_map(|k| compiled.raw.loaded_ids(k).into_iter().map(move |id| (k, id)))
                 .collect();
-            let mut one_by_one = Backlinks::new();
-            g.add_edges(&mut one_by_one, &every);
+            let mut named = Backlinks::new();
+            g.add_edges(&mut named, Some(&every));
             assert!(!g.backlinks.is_empty(), "{}", dir.display());
-            assert_eq!(g.backlinks, one_by_one, "{}", dir.display());
+            assert_eq!(g.backlinks, named, "{}", dir.display());
         }
     }
 }
