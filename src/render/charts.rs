@@ -775,6 +775,12 @@ fn num(x: f64) -> String {
             (_, false) => format!("{whole}.{tenth}"),
         };
     }
+    rounded(x)
+}
+
+/// `x` as the format with one decimal prints it, without "-0" or a
+/// trailing ".0": what [`num`] writes, the slow way.
+fn rounded(x: f64) -> String {
     let s = format!("{x:.1}");
     let s = s.strip_suffix(".0").unwrap_or(&s);
     if s == "-0" { "0".to_string() } else { s.to_string() }
@@ -933,9 +939,7 @@ mod tests {
         if !x.is_finite() {
             return "0".into();
         }
-        let s = format!("{x:.1}");
-        let s = s.strip_suffix(".0").unwrap_or(&s);
-        if s == "-0" { "0".into() } else { s.into() }
+        rounded(x)
     }
 
     proptest::proptest! {
