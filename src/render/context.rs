@@ -174,11 +174,13 @@ impl Shown {
     /// The occurrence of `event` on `date` (labelled `day_label`), at
     /// `time` when it has one: the fields an [`Occurrence`] has of its own.
     pub fn of(event: &EventShown, date: String, day_label: String, time: Option<String>) -> Shown {
-        let mut map = event.0.clone();
-        map.insert("date".into(), date.into());
-        map.insert("day_label".into(), day_label.into());
-        map.insert("time".into(), time.into());
-        Shown(std::sync::Arc::new(map.into()))
+        let fields = OwnFields {
+            event,
+            date: &date,
+            day_label: &day_label,
+            time: time.as_deref(),
+        };
+        Shown(std::sync::Arc::new(tera::Value::from_serializable(&fields)))
     }
 
     /// A text field (`title`, `date`, `calendar.url`…): empty when absent.
@@ -199,6 +201,36 @@ impl EventShown {
     /// From any occurrence of the event (its date and time are replaced).
     pub fn new(o: &Occurrence) -> EventShown {
         EventShown(tera::Value::from_serializable(o).into_map().unwrap_or_default())
+    }
+}
+
+/// An occurrence's own fields over its event's: serialized into a template
+/// value, the event's values are shared, not copied, and the map is made
+/// once (a map converted into a value is made again, key by key).
+struct OwnFields<'a> {
+    event: &'a EventShown,
+    date: &'a str,
+    day_label: &'a str,
+    time: Option<&'a str>,
+}
+
+impl Serialize for OwnFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("Occurrence", self.event.0.len())?;
+        // The event's keys are the fields of an `Occurrence`, in its order.
+        for (key, value) in &self.event.0 {
+            let tera::value::Key::Str(name) = key else {
+                continue;
+            };
+            match *name {
+                "date" => out.serialize_field("date", self.date)?,
+                "day_label" => out.serialize_field("day_label", self.day_label)?,
+                "time" => out.serialize_field("time", &self.time)?,
+                _ => out.serialize_field(name, value)?,
+            }
+        }
+        out.end()
     }
 }
 
@@ -620,6 +652,11 @@ mod tests {
         let event = EventShown::new(&other);
         assert!(*of(&event, &o).0 == tera::Value::from_serializable(&o));
         assert!(*of(&event, &other).0 == tera::Value::from_serializable(&other));
+        // In the occurrence's field order, as a template looping over it meets them.
+        assert_eq!(
+            of(&event, &o).0.to_string(),
+            tera::Value::from_serializable(&o).to_string()
+        );
         assert_eq!(shown.text("calendar.url"), "cal/index.html");
         assert_eq!(shown.text("time"), "09:30");
         assert!(shown.recurring());
