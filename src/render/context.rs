@@ -597,7 +597,7 @@ pub struct Month {
     /// `March 2026`.
     pub label: String,
     /// Weeks of seven days (Monday first); days outside the month are blank.
-    pub weeks: Vec<Vec<Day>>,
+    pub weeks: Vec<Vec<ShownDay>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -605,6 +605,24 @@ pub struct Day {
     pub day: Option<u8>,
     pub today: bool,
     pub events: Vec<Shown>,
+}
+
+/// A [`Day`] as templates see it. Days without events are alike from
+/// month to month, so that a page's months can share them.
+#[derive(Clone, Debug)]
+pub struct ShownDay(tera::Value);
+
+impl ShownDay {
+    pub fn of(day: &Day) -> ShownDay {
+        ShownDay(tera::Value::from_serializable(day))
+    }
+}
+
+impl Serialize for ShownDay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Into a template context, the value is taken as it is.
+        self.0.serialize(s)
+    }
 }
 
 #[cfg(test)]
@@ -671,6 +689,12 @@ mod tests {
         assert_eq!(
             serde_json::to_value(tera::Value::from_serializable(&day(vec![shown.clone()]))).unwrap(),
             json_day
+        );
+        // A shared day is the day.
+        let shared = ShownDay::of(&day(vec![shown.clone()]));
+        assert_eq!(
+            serde_json::to_value(tera::Value::from_serializable(&[shared])).unwrap(),
+            serde_json::json!([json_day])
         );
     }
 }

@@ -2193,30 +2193,57 @@ fn occ(b: &Builder) -> std::sync::Arc<OccurrenceIndex> {
         .clone()
 }
 
-fn months(b: &Builder, occ: &[(Date, Shown)]) -> Vec<Month> {
+/// The months of the horizon (at most 36), with their occurrences; with
+/// `eventful`, only those that have some.
+fn months(b: &Builder, occ: &[(Date, Shown)], eventful: bool) -> Vec<Month> {
     let mut by_day: BTreeMap<Date, Vec<Shown>> = BTreeMap::new();
     for (d, o) in occ {
         by_day.entry(*d).or_default().push(o.clone());
     }
+    // The days without events, by day of the month (0: outside the month),
+    // made once for all the months of the page.
+    let mut quiet: [Option<ShownDay>; 32] = std::array::from_fn(|_| None);
+    let mut quiet_day = |day: Option<u8>| {
+        quiet[usize::from(day.unwrap_or(0))]
+            .get_or_insert_with(|| {
+                ShownDay::of(&Day {
+                    day,
+                    today: false,
+                    events: Vec::new(),
+                })
+            })
+            .clone()
+    };
     let mut out = Vec::new();
-    let mut m = b.g.horizon.start.first_of_month();
-    while m <= b.g.horizon.end && out.len() < 36 {
+    let mut month = Some(b.g.horizon.start.first_of_month());
+    for _ in 0..36 {
+        let Some(m) = month.filter(|m| *m <= b.g.horizon.end) else {
+            break;
+        };
+        let next = m.last_of_month().tomorrow().ok();
+        month = next;
+        let quiet_month = match next {
+            Some(next) => by_day.range(m..next).next().is_none(),
+            None => by_day.range(m..).next().is_none(),
+        };
+        if eventful && quiet_month {
+            continue;
+        }
         let first_weekday = m.weekday().to_monday_zero_offset() as usize;
         let days = m.days_in_month() as usize;
-        let mut weeks: Vec<Vec<Day>> = Vec::new();
-        let mut week: Vec<Day> = (0..first_weekday)
-            .map(|_| Day {
-                day: None,
-                today: false,
-                events: Vec::new(),
-            })
-            .collect();
+        let mut weeks: Vec<Vec<ShownDay>> = Vec::new();
+        let mut week: Vec<ShownDay> = (0..first_weekday).map(|_| quiet_day(None)).collect();
         for d in 1..=days {
             let date = m.with().day(d as i8).build().unwrap_or(m);
-            week.push(Day {
-                day: Some(d as u8),
-                today: date == b.g.today,
-                events: by_day.get(&date).cloned().unwrap_or_default(),
+            let day = Some(d as u8);
+            let today = date == b.g.today;
+            week.push(match by_day.get(&date) {
+                None if !today => quiet_day(day),
+                events => ShownDay::of(&Day {
+                    day,
+                    today,
+                    events: events.cloned().unwrap_or_default(),
+                }),
             });
             if week.len() == 7 {
                 weeks.push(std::mem::take(&mut week));
@@ -2224,11 +2251,7 @@ fn months(b: &Builder, occ: &[(Date, Shown)]) -> Vec<Month> {
         }
         if !week.is_empty() {
             while week.len() < 7 {
-                week.push(Day {
-                    day: None,
-                    today: false,
-                    events: Vec::new(),
-                });
+                week.push(quiet_day(None));
             }
             weeks.push(week);
         }
@@ -2237,10 +2260,6 @@ fn months(b: &Builder, occ: &[(Date, Shown)]) -> Vec<Month> {
             label: format::month_label(m),
             weeks,
         });
-        match m.last_of_month().tomorrow() {
-            Ok(next) => m = next,
-            Err(_) => break,
-        }
     }
     out
 }
@@ -2325,7 +2344,7 @@ fn schedule(b: &mut Builder) -> R {
         let data = Schedule {
             scope: None,
             upcoming: upcoming(b, &index.all),
-            months: months(b, &index.all),
+            months: months(b, &index.all, false),
             views,
             feeds: feeds.clone(),
         };
@@ -2407,10 +2426,7 @@ fn entity_schedule(b: &mut Builder, kind: Kind, id: &str, name: String) -> R {
 /// A schedule of one calendar, role or campaign: its months with events
 /// only, and a link back to the whole schedule instead of every view.
 fn scoped_schedule(b: &mut Builder, spec: PageSpec, scope: Option<Link>, occ: Vec<(Date, Shown)>) -> R {
-    let months = months(b, &occ)
-        .into_iter()
-        .filter(|m| m.weeks.iter().flatten().any(|d| !d.events.is_empty()))
-        .collect();
+    let months = months(b, &occ, true);
     let data = Schedule {
         scope,
         upcoming: upcoming(b, &occ),
