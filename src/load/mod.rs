@@ -929,8 +929,10 @@ fn load_walked(
         }
     }
     // Forget files that are gone.
-    let names: rustc_hash::FxHashSet<&str> = pb.sources.files().map(|(_, f)| f.name.as_str()).collect();
-    cache.files.retain(|name, _| names.contains(name.as_str()));
+    if !cache.files.is_empty() {
+        let names: rustc_hash::FxHashSet<&str> = pb.sources.files().map(|(_, f)| f.name.as_str()).collect();
+        cache.files.retain(|name, _| names.contains(name.as_str()));
+    }
     Ok(pb)
 }
 
