@@ -698,10 +698,7 @@ mod tests {
     #[test]
     fn backlinks_are_those_of_every_entity_named() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let today = crate::Today {
-            as_of: Some("2026-11-28".into()),
-            source_date_epoch: None,
-        };
+        let today = crate::Today::fixed();
         for dir in [
             root.to_path_buf(),
             root.join("examples/careers"),

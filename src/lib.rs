@@ -46,6 +46,16 @@ impl Today {
         }
     }
 
+    /// The date of the unit tests that build the repository's playbooks,
+    /// whatever the clock and the environment say.
+    #[cfg(test)]
+    pub(crate) fn fixed() -> Today {
+        Today {
+            as_of: Some("2026-11-28".into()),
+            source_date_epoch: None,
+        }
+    }
+
     /// Resolves "today": `--as-of`, else `SOURCE_DATE_EPOCH` (seconds since
     /// 1970, read in `tz`), else the clock in `tz`. `Err` is a usage error.
     pub fn resolve(&self, tz: &jiff::tz::TimeZone) -> anyhow::Result<Date> {

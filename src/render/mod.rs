@@ -708,10 +708,7 @@ mod tests {
     #[test]
     fn output_does_not_depend_on_the_number_of_threads() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let today = crate::Today {
-            as_of: Some("2026-11-28".into()),
-            source_date_epoch: None,
-        };
+        let today = crate::Today::fixed();
         for public in [false, true] {
             let compiled = crate::compile(root, &today, public).unwrap();
             assert!(!compiled.has_errors());
@@ -736,10 +733,7 @@ mod tests {
     #[test]
     fn streamed_and_in_memory_sites_are_the_same() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let today = crate::Today {
-            as_of: Some("2026-11-28".into()),
-            source_date_epoch: None,
-        };
+        let today = crate::Today::fixed();
         let out = std::env::temp_dir().join(format!("playbook-stream-{}", std::process::id()));
         for public in [false, true] {
             let _ = std::fs::remove_dir_all(&out);

@@ -2946,10 +2946,7 @@ mod json_tests {
             list.iter().filter(|e| e.body.is_some()).count()
         }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let today = crate::Today {
-            as_of: Some("2026-11-28".into()),
-            source_date_epoch: None,
-        };
+        let today = crate::Today::fixed();
         let mut bodies = 0;
         for dir in [
             root.to_path_buf(),

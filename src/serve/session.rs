@@ -830,10 +830,7 @@ mod tests {
     fn options() -> Options {
         Options {
             public: false,
-            today: crate::Today {
-                as_of: Some("2026-11-28".into()),
-                source_date_epoch: None,
-            },
+            today: crate::Today::fixed(),
             base_url: None,
         }
     }
